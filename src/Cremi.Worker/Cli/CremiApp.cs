@@ -1,0 +1,42 @@
+using Cremi.Worker.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Cremi.Worker.Cli;
+
+/// <summary>The command table of `cremi`, shared by Program and the tests (which pass a recording console).</summary>
+public static class CremiApp
+{
+    /// <param name="console">Where results go (stdout).</param>
+    /// <param name="errors">Where the one-line error goes (stderr); the same console in tests.</param>
+    public static int Run(string[] args, IAnsiConsole console, IAnsiConsole? errors = null)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("cremi");
+            config.ConfigureConsole(console);
+            config.PropagateExceptions();
+            config.UseStrictParsing(); // an unknown or misspelt option is an error, never silently ignored
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("Synthesize a CREMI-like volume, preprocess it and summarise it: the whole pipeline on generated data.");
+            config.AddCommand<SynthCommand>("synth")
+                .WithDescription("Write a synthetic CREMI-like EM volume with cleft labels (deterministic per seed).")
+                .WithExample("synth", "sample.hdf", "--shape", "125,1250,1250", "--seed", "1");
+            config.AddCommand<InfoCommand>("info")
+                .WithDescription("Describe an HDF5 volume: datasets, shapes, types, resolution, chunking, clefts.")
+                .WithExample("info", "sample_A.hdf", "--json");
+            config.AddCommand<RenderCommand>("render")
+                .WithDescription("Draw one z-section of raw data with true (green) and predicted (magenta) clefts as a PNG.")
+                .WithExample("render", "sample.hdf", "--z", "10", "--out", "slice.png");
+        });
+        try
+        {
+            return app.Run(ArgumentAliases.Normalize(args));
+        }
+        catch (Exception error)
+        {
+            return CliErrors.Report(errors ?? console, error);
+        }
+    }
+}

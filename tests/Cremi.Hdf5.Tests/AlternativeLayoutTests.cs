@@ -1,0 +1,87 @@
+using Cremi.Core.Volumes;
+using PureHDF;
+
+namespace Cremi.Hdf5.Tests;
+
+/// <summary>Layouts of other EM data sets and tools that we accept where the meaning is unambiguous.</summary>
+public class AlternativeLayoutTests
+{
+    private static string Make(TempFolder folder, H5File file)
+    {
+        var path = folder.File("alt.hdf");
+        file.Write(path);
+        return path;
+    }
+
+    [Fact]
+    public void Raw_at_the_root_with_a_float32_resolution_on_the_root_is_read()
+    {
+        using var folder = new TempFolder();
+        var raw = new byte[2, 3, 4];
+        raw[1, 2, 3] = 200;
+        var path = Make(folder, new H5File { ["raw"] = raw, Attributes = { ["resolution"] = new float[] { 30, 6, 6 } } });
+
+        using var file = CremiFile.Open(path);
+        Assert.Equal("raw", file.RawDatasetPath);
+        Assert.Equal(new VoxelSize(30, 6, 6), file.Resolution);
+        Assert.Equal(200, file.ReadRaw()[1, 2, 3]);
+    }
+
+    [Fact]
+    public void A_missing_resolution_defaults_to_cremi_and_says_so()
+    {
+        using var folder = new TempFolder();
+        var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["raw"] = new byte[2, 3, 4] } });
+
+        using var file = CremiFile.Open(path);
+        Assert.Equal(VoxelSize.Cremi, file.Resolution);
+        Assert.True(file.ResolutionWasDefaulted);
+        Assert.Equal(Offset3.Zero, file.Offset);
+    }
+
+    [Fact]
+    public void Resolution_and_offset_on_the_labels_are_used_when_raw_has_none()
+    {
+        using var folder = new TempFolder();
+        var clefts = new H5Dataset(new ulong[2, 3, 4])
+        {
+            Attributes = { ["resolution"] = new[] { 8.0, 8.0, 8.0 }, ["offset"] = new long[] { 16, -8, 0 } },
+        };
+        var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["raw"] = new byte[2, 3, 4], ["labels"] = new H5Group { ["clefts"] = clefts } } });
+
+        using var file = CremiFile.Open(path);
+        Assert.Equal(new VoxelSize(8, 8, 8), file.Resolution);
+        Assert.Equal(new Offset3(16, -8, 0), file.Offset);
+    }
+
+    [Fact]
+    public void Uint32_labels_are_widened_to_uint64()
+    {
+        using var folder = new TempFolder();
+        var labels = new uint[2, 3, 4];
+        labels[0, 1, 2] = 4_000_000_000;
+        var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["labels"] = new H5Group { ["clefts"] = labels } } });
+
+        using var file = CremiFile.Open(path);
+        var clefts = file.ReadClefts();
+        Assert.Equal(4_000_000_000UL, clefts[0, 1, 2]);
+        Assert.Equal(0UL, clefts[1, 1, 1]);
+    }
+
+    [Fact]
+    public void Signed_labels_map_minus_one_and_minus_two_to_background_and_ignore()
+    {
+        using var folder = new TempFolder();
+        var labels = new long[1, 2, 2] { { { -1, -2 }, { 5, 1L << 50 } } };
+        var small = new short[1, 2, 2] { { { -1, -2 }, { 5, 300 } } };
+        var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["labels"] = new H5Group { ["clefts"] = labels } } });
+
+        using (var file = CremiFile.Open(path))
+            Assert.Equal([CleftLabel.Background, CleftLabel.Ignore, 5UL, 1UL << 50], file.ReadClefts().Data);
+
+        File.Delete(path);
+        path = Make(folder, new H5File { ["volumes"] = new H5Group { ["labels"] = new H5Group { ["clefts"] = small } } });
+        using (var file = CremiFile.Open(path))
+            Assert.Equal([CleftLabel.Background, CleftLabel.Ignore, 5UL, 300UL], file.ReadClefts().Data);
+    }
+}

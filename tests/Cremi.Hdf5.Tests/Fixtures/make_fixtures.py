@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""Makes the h5py interop fixtures of Cremi.Hdf5.Tests. Run with Debian's python (python3-h5py):
+
+    /usr/bin/python3 tests/Cremi.Hdf5.Tests/Fixtures/make_fixtures.py
+
+1. cremi_sample.hdf (+ .expected.json): a small file in the layout of the real CREMI files, written by h5py:
+   chunked, gzip, `volumes/labels/neuron_ids`, an `annotations` group, clefts with known ids and ignore voxels.
+2. segmentation_mask.hdf (+ .expected.json): the Python tool's mask file, dataset `data`, uint8 0/1.
+3. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
+   (re)made first by the .NET test `DotnetWrittenFixture` (this script runs it with CREMI_HDF5_WRITE_FIXTURE set),
+   then summarised here; the .NET test compares a fresh write against this summary.
+The .NET tests never need Python; this script only reproduces the committed files.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+BACKGROUND = np.uint64(0xFFFFFFFFFFFFFFFF)
+IGNORE = np.uint64(0xFFFFFFFFFFFFFFFE)
+
+
+def sha256(array):
+    """Hash of the C-order little-endian bytes: the .NET side hashes its flat arrays the same way."""
+    return hashlib.sha256(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()).hexdigest()
+
+
+def describe(dataset):
+    return {
+        "path": dataset.name.lstrip("/"),
+        "shape": list(dataset.shape),
+        "dtype": str(dataset.dtype) if dataset.dtype.kind != "O" else "string",
+        "chunks": list(dataset.chunks) if dataset.chunks else None,
+        "compression": dataset.compression,
+        "compression_opts": dataset.compression_opts,
+    }
+
+
+def make_cremi_sample():
+    path = os.path.join(HERE, "cremi_sample.hdf")
+    shape = (12, 40, 48)
+    rng = np.random.RandomState(20261124)
+    z, y, x = np.indices(shape)
+    raw = ((x * 3 + y * 2 + z * 11) % 200 + rng.randint(0, 56, size=shape)).astype(np.uint8)
+
+    clefts = np.full(shape, BACKGROUND, dtype=np.uint64)
+    clefts[2:6, 5:9, 10:30] = 3
+    clefts[7:11, 20:23, 4:12] = 17
+    clefts[0:3, 30:38, 40:47] = np.uint64(2**40 + 5)
+    clefts[9:12, 0:2, 0:48] = IGNORE          # unlabelled border, as CREMI marks it
+    clefts[5, 5, 10] = IGNORE                 # one ignore voxel inside cleft 3
+
+    neuron_ids = (np.uint64(1000) + (x // 12).astype(np.uint64) + np.uint64(10) * (y // 10).astype(np.uint64))
+
+    with h5py.File(path, "w") as f:
+        r = f.create_dataset("volumes/raw", data=raw, chunks=(4, 16, 16), compression="gzip", compression_opts=4)
+        r.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+        r.attrs["offset"] = np.array([400.0, 80.0, 40.0])
+        c = f.create_dataset("volumes/labels/clefts", data=clefts, chunks=(4, 16, 16), compression="gzip", compression_opts=4)
+        c.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+        c.attrs["offset"] = np.array([400.0, 80.0, 40.0])
+        n = f.create_dataset("volumes/labels/neuron_ids", data=neuron_ids, chunks=(4, 16, 16), compression="gzip")
+        n.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+        a = f.create_group("annotations")
+        a.create_dataset("ids", data=np.array([1, 2, 3, 4], dtype=np.uint64))
+        a.create_dataset("locations", data=np.array([[440.0, 108.0, 120.0], [440.0, 116.0, 120.0],
+                                                     [720.0, 164.0, 72.0], [720.0, 172.0, 72.0]]))
+        a.create_dataset("types", data=np.array([b"presynaptic_site", b"postsynaptic_site"] * 2, dtype=h5py.string_dtype("ascii")))
+        a.create_dataset("presynaptic_site/partners", data=np.array([[1, 2], [3, 4]], dtype=np.uint64))
+        a.attrs["offset"] = np.array([0.0, 0.0, 0.0])
+
+    ids, counts = np.unique(clefts[(clefts != BACKGROUND) & (clefts != IGNORE)], return_counts=True)
+    block = (slice(2, 7), slice(5, 30), slice(10, 41))
+    with h5py.File(path, "r") as f:
+        listing = []
+        f.visititems(lambda name, obj: listing.append(describe(obj)) if isinstance(obj, h5py.Dataset) else None)
+        chunk = f["volumes/raw"].id.get_chunk_info(0)
+    expected = {
+        "shape": list(shape),
+        "resolution": [40.0, 4.0, 4.0],
+        "offset": [400.0, 80.0, 40.0],
+        "raw_sha256": sha256(raw),
+        "clefts_sha256": sha256(clefts),
+        "raw_sum": int(raw.astype(np.int64).sum()),
+        "block": {"start": [2, 5, 10], "shape": [5, 25, 31],
+                  "raw_sha256": sha256(raw[block]), "clefts_sha256": sha256(clefts[block])},
+        "voxels_per_cleft": {str(int(i)): int(n) for i, n in zip(ids, counts)},
+        "cleft_voxels": int(counts.sum()),
+        "ignore_voxels": int((clefts == IGNORE).sum()),
+        "background_voxels": int((clefts == BACKGROUND).sum()),
+        "datasets": sorted(listing, key=lambda d: d["path"]),
+        # where the first gzip chunk of volumes/raw lies, so a test can damage exactly that chunk
+        "raw_first_chunk": {"byte_offset": int(chunk.byte_offset), "size": int(chunk.size)},
+        "groups": sorted(["annotations", "annotations/presynaptic_site", "volumes", "volumes/labels"]),
+    }
+    write_json("cremi_sample.expected.json", expected)
+
+
+def make_python_tool_mask():
+    """As generate.py writes it: h5py defaults (contiguous, no compression), one dataset `data`, no attributes."""
+    path = os.path.join(HERE, "segmentation_mask.hdf")
+    shape = (8, 32, 40)
+    mask = np.zeros(shape, dtype=np.uint8)
+    mask[1:4, 3:9, 5:20] = 1
+    mask[6:8, 20:30, 30:40] = 1
+    with h5py.File(path, "w") as f:
+        f.create_dataset("data", data=mask)
+    write_json("segmentation_mask.expected.json", {
+        "shape": list(shape),
+        "ones": int(mask.sum()),
+        "zeros": int(mask.size - mask.sum()),
+        "data_sha256": sha256(mask),
+    })
+
+
+def summarise_dotnet_written():
+    path = os.path.join(HERE, "dotnet_written.hdf")
+    env = dict(os.environ, CREMI_HDF5_WRITE_FIXTURE=path)
+    subprocess.run(["dotnet", "test", os.path.join(REPO, "tests", "Cremi.Hdf5.Tests"), "-c", "Release",
+                    "--artifacts-path", "/tmp/art-hdf5", "--filter", "FullyQualifiedName~DotnetWrittenFixture"],
+                   check=True, env=env, cwd=REPO)
+    summary = {"datasets": {}, "root_attrs": {}}
+    with h5py.File(path, "r") as f:
+        for key, value in f.attrs.items():
+            summary["root_attrs"][key] = value.decode() if isinstance(value, bytes) else str(value)
+        for name in ["volumes/raw", "volumes/labels/clefts", "volumes/predictions/clefts"]:
+            d = f[name]
+            values = d[()]
+            entry = describe(d)
+            entry["sha256"] = sha256(values)
+            entry["attrs"] = {k: [float(v) for v in d.attrs[k]] for k in sorted(d.attrs)}
+            entry["attr_dtypes"] = {k: str(d.attrs[k].dtype) for k in sorted(d.attrs)}
+            if d.dtype == np.uint64:
+                entry["background_voxels"] = int((values == BACKGROUND).sum())
+                entry["ignore_voxels"] = int((values == IGNORE).sum())
+            summary["datasets"][name] = entry
+    write_json("dotnet_written.expected.json", summary)
+
+
+def write_json(name, value):
+    with open(os.path.join(HERE, name), "w") as f:
+        json.dump(value, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    make_cremi_sample()
+    make_python_tool_mask()
+    if "--skip-dotnet" not in sys.argv:
+        summarise_dotnet_written()
