@@ -29,6 +29,12 @@ public static class CremiApp
             config.AddCommand<RenderCommand>("render")
                 .WithDescription("Draw one z-section of raw data with true (green) and predicted (magenta) clefts as a PNG.")
                 .WithExample("render", "sample.hdf", "--z", "10", "--out", "slice.png");
+            config.AddBranch("bench", bench =>
+            {
+                bench.SetDescription("Measure the project's performance figures (time, throughput, peak memory).");
+                bench.AddCommand<BenchSynthCommand>("synth").WithDescription("Write a synthetic volume; report time and peak RSS.");
+                bench.AddCommand<BenchPreprocessCommand>("preprocess").WithDescription("Preprocess a synthetic volume in memory; report time.");
+            });
         });
         try
         {

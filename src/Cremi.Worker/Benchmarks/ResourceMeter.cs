@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Cremi.Worker.Benchmarks;
+
+/// <summary>
+/// Wall time, process CPU time and peak resident memory of a measured run. Peak RSS comes from the kernel's
+/// high-water mark (VmHWM in /proc/self/status), which covers native memory (libtorch, deflate) that the GC
+/// does not see; it is a process-wide maximum, so each benchmark runs in its own `cremi bench` process.
+/// </summary>
+public sealed class ResourceMeter
+{
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly TimeSpan _cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+
+    public double WallSeconds => _wall.Elapsed.TotalSeconds;
+
+    public double CpuSeconds => (Process.GetCurrentProcess().TotalProcessorTime - _cpuStart).TotalSeconds;
+
+    /// <summary>Peak resident set size of this process so far, in bytes (0 where /proc is unavailable).</summary>
+    public static long PeakRssBytes()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return 0;
+        foreach (var line in File.ReadLines(status))
+        {
+            if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
+            var kb = line["VmHWM:".Length..].Trim().Split(' ')[0];
+            return long.Parse(kb) * 1024;
+        }
+        return 0;
+    }
+}
