@@ -1,0 +1,44 @@
+namespace Cremi.Core.Training;
+
+/// <summary>
+/// Where validation data comes from, never overlapping training: whole files (<see cref="ByVolume"/>), or the last
+/// sections of every volume (<see cref="ByZ"/>; a contiguous z-range rather than random tiles, because tiles cut from
+/// the same sections share structures across the split and flatter the validation score).
+/// </summary>
+public sealed record ValidationSplit
+{
+    private ValidationSplit(double fraction, IReadOnlySet<string>? volumes) => (ZFraction, Volumes) = (fraction, volumes);
+
+    /// <summary>Fraction of the sections of each volume held out (the last ones).</summary>
+    public double ZFraction { get; }
+
+    /// <summary>Names of the volumes used only for validation.</summary>
+    public IReadOnlySet<string>? Volumes { get; }
+
+    public static ValidationSplit ByZ(double fraction) =>
+        fraction is > 0 and < 1 ? new(fraction, null) : throw new ArgumentOutOfRangeException(nameof(fraction), "must be between 0 and 1");
+
+    public static ValidationSplit ByVolume(IEnumerable<string> names) => new(0, names.ToHashSet());
+
+    public (IReadOnlyList<TrainingVolume> Train, IReadOnlyList<TrainingVolume> Validation) Apply(IReadOnlyList<TrainingVolume> volumes)
+    {
+        if (Volumes is not null)
+        {
+            var missing = Volumes.Where(n => volumes.All(v => v.Name != n)).ToList();
+            if (missing.Count > 0) throw new ArgumentException($"validation volume(s) {string.Join(", ", missing)} are not among the inputs");
+            var train = volumes.Where(v => !Volumes.Contains(v.Name)).ToList();
+            if (train.Count == 0) throw new ArgumentException("every volume is held out for validation; nothing is left to train on");
+            return (train, volumes.Where(v => Volumes.Contains(v.Name)).ToList());
+        }
+        var trainParts = new List<TrainingVolume>();
+        var validationParts = new List<TrainingVolume>();
+        foreach (var v in volumes)
+        {
+            var held = Math.Clamp((int)Math.Round(v.Shape.Z * ZFraction), 1, v.Shape.Z - 1);
+            if (v.Shape.Z < 2) throw new ArgumentException($"{v.Name}: one section cannot be split into training and validation by z; hold out whole files instead");
+            trainParts.Add(v.Sections(0, v.Shape.Z - held, ":train"));
+            validationParts.Add(v.Sections(v.Shape.Z - held, v.Shape.Z, ":val"));
+        }
+        return (trainParts, validationParts);
+    }
+}
