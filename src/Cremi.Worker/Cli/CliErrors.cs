@@ -20,6 +20,9 @@ public static class CliErrors
             case CremiFileException file:
                 Line(console, file.Message);
                 return Failure;
+            case Cremi.Learning.Training.ModelFileException model:
+                Line(console, model.Message);
+                return Failure;
             case CommandAppException or CommandParseException or CommandRuntimeException:
                 Line(console, error.Message);
                 return Usage;

@@ -29,6 +29,10 @@ public static class CremiApp
             config.AddCommand<RenderCommand>("render")
                 .WithDescription("Draw one z-section of raw data with true (green) and predicted (magenta) clefts as a PNG.")
                 .WithExample("render", "sample.hdf", "--z", "10", "--out", "slice.png");
+            config.AddCommand<DisplayCommand>("display").WithDescription("Serve raw data and masks to Neuroglancer (offline viewer included) until Ctrl-C.").WithExample("display", "sample.hdf", "mask.hdf", "--port", "9000");
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a 3D U-Net cleft detector on annotated CREMI files; writes model.cremi, checkpoints, history and loss.png.")
+                .WithExample("train", "sample_A.hdf", "sample_B.hdf", "--out", "run1", "--epochs", "20");
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure the project's performance figures (time, throughput, peak memory).");

@@ -1,0 +1,31 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Cremi.Learning.Devices;
+
+/// <summary>
+/// libtorch-cpu 2.10 (TorchSharp 0.107) computes wrong float32 Conv3d gradients (errors of 10-100 %, sometimes NaN,
+/// changing from run to run) with oneDNN's AVX2 and AVX-512 kernels on our build machines (AMD EPYC); with
+/// ONEDNN_MAX_CPU_ISA=AVX they match float64 to ~3e-7 (tests/Cremi.Learning.Tests/Conv3dGradientTests). oneDNN reads
+/// the variable at its first dispatch, so it is set in the native environment as soon as this assembly loads, before
+/// any torch call. A value the user set is kept. .NET's Environment.SetEnvironmentVariable does not reach the native
+/// environment on Linux, hence libc's setenv. CUDA is unaffected (cuDNN, not oneDNN).
+/// </summary>
+internal static class OneDnnWorkaround
+{
+    public const string Variable = "ONEDNN_MAX_CPU_ISA";
+
+#pragma warning disable CA2255 // a library-level initializer is the point: it must run before any torch code in any host
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Apply()
+    {
+        if (OperatingSystem.IsLinux()) _ = SetEnv(Variable, "AVX", overwrite: 0);
+    }
+
+#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in this project
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+#pragma warning restore SYSLIB1054
+}

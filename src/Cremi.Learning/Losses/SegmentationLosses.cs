@@ -1,0 +1,68 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cremi.Learning.Losses;
+
+/// <summary>
+/// The seed's three losses, differentiable. Targets are 0/1 float tensors of the prediction's shape (N,C,Z,Y,X).
+/// Dice and IoU are soft (on probabilities, not thresholded), computed per sample over all its voxels
+/// and averaged over the batch; <c>smooth</c> (ε) keeps an empty sample defined (loss → 0 as p → 0 there).
+/// </summary>
+public static class SegmentationLosses
+{
+    /// <summary>
+    /// Mean over voxels of −[w·t·log σ(x) + (1−t)·log(1−σ(x))], w = <paramref name="posWeight"/>:
+    /// exactly torch's <c>BCEWithLogitsLoss(pos_weight=w)</c>.
+    /// </summary>
+    public static Tensor BceWithLogits(Tensor logits, Tensor target, double posWeight = 1.0)
+    {
+        CheckShapes(logits, target);
+        using var scope = NewDisposeScope();
+        using var weight = posWeight == 1.0 ? null : tensor(posWeight, dtype: logits.dtype, device: logits.device);
+        return nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same loss on probabilities (the seed network's output): torch's <c>BCELoss</c> with per-voxel weight
+    /// 1 + (w−1)·t (logs clamped at −100 as torch does), equal to <see cref="BceWithLogits"/> on σ⁻¹(p).
+    /// </summary>
+    public static Tensor BceOnProbabilities(Tensor probabilities, Tensor target, double posWeight = 1.0)
+    {
+        CheckShapes(probabilities, target);
+        using var scope = NewDisposeScope();
+        var weight = posWeight == 1.0 ? null : 1 + (posWeight - 1) * target;
+        return nn.functional.binary_cross_entropy(probabilities, target, weight).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>1 − (2Σpt + ε)/(Σp + Σt + ε) per sample, mean over the batch.</summary>
+    public static Tensor SoftDice(Tensor probabilities, Tensor target, double smooth = 1.0)
+    {
+        CheckShapes(probabilities, target);
+        using var scope = NewDisposeScope();
+        var dims = SampleDims(probabilities);
+        var intersection = (probabilities * target).sum(dims);
+        var total = probabilities.sum(dims) + target.sum(dims);
+        return (1 - (2 * intersection + smooth) / (total + smooth)).mean().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>1 − (Σpt + ε)/(Σp + Σt − Σpt + ε) per sample (soft Jaccard), mean over the batch.</summary>
+    public static Tensor SoftIou(Tensor probabilities, Tensor target, double smooth = 1.0)
+    {
+        CheckShapes(probabilities, target);
+        using var scope = NewDisposeScope();
+        var dims = SampleDims(probabilities);
+        var intersection = (probabilities * target).sum(dims);
+        var union = probabilities.sum(dims) + target.sum(dims) - intersection;
+        return (1 - (intersection + smooth) / (union + smooth)).mean().MoveToOuterDisposeScope();
+    }
+
+    internal static long[] SampleDims(Tensor t) =>
+        t.dim() < 2 ? throw new ArgumentException("a batch (N, ...) is expected") : [.. Enumerable.Range(1, (int)t.dim() - 1).Select(d => (long)d)];
+
+    internal static void CheckShapes(Tensor prediction, Tensor target)
+    {
+        if (!prediction.shape.SequenceEqual(target.shape))
+            throw new ArgumentException(
+                $"prediction shape ({string.Join(",", prediction.shape)}) differs from target shape ({string.Join(",", target.shape)})");
+    }
+}

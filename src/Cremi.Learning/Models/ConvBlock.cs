@@ -1,0 +1,80 @@
+using Cremi.Core.Volumes;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Cremi.Learning.Models;
+
+/// <summary>
+/// Two 'same' convolutions of one kernel, each followed by a normalisation; ReLU after each, Dropout3d after the first.
+/// Residual (the default): the block's input, projected by a 1×1×1 convolution (<c>shortcut</c>) when the channel
+/// count changes, is added before the last ReLU, as in the residual U-Nets of EM connectomics (Lee et al. 2017,
+/// pytorch_connectomics): the identity path keeps gradients short, so small-batch CPU training converges faster
+/// and more stably, at the cost of one 1×1×1 convolution per block.
+/// State_dict names: <c>conv1</c>, <c>norm1</c>, <c>conv2</c>, <c>norm2</c>, <c>shortcut</c>.
+/// </summary>
+public sealed class ConvBlock : Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // field names are the PyTorch module names
+    private readonly Conv3d conv1, conv2;
+    private readonly Module<Tensor, Tensor> norm1, norm2;
+    private readonly Module<Tensor, Tensor>? dropout;
+    private readonly Conv3d? shortcut;
+#pragma warning restore IDE1006
+    private readonly bool _residual;
+
+    public ConvBlock(long inChannels, long outChannels, Shape3 kernel, ModelSpec spec) : base(nameof(ConvBlock))
+    {
+        var bias = spec.Norm == NormKind.None; // a norm right after the conv makes its bias redundant
+        var k = (kernel.Z, kernel.Y, kernel.X);
+        var pad = ((long)kernel.Z / 2, (long)kernel.Y / 2, (long)kernel.X / 2);
+        conv1 = Conv3d(inChannels, outChannels, k, padding: pad, bias: bias);
+        norm1 = Normalization(outChannels, spec);
+        conv2 = Conv3d(outChannels, outChannels, k, padding: pad, bias: bias);
+        norm2 = Normalization(outChannels, spec);
+        if (spec.Dropout > 0) dropout = Dropout3d(spec.Dropout);
+        _residual = spec.Residual;
+        if (_residual && inChannels != outChannels) shortcut = Conv3d(inChannels, outChannels, 1, bias: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = functional.relu(norm1.forward(conv1.forward(input)));
+        if (dropout is not null) x = dropout.forward(x);
+        x = norm2.forward(conv2.forward(x));
+        if (_residual) x = x + (shortcut is null ? input : shortcut.forward(input));
+        return functional.relu(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Parameters of one block, in closed form.</summary>
+    public static long ParameterCount(long inChannels, long outChannels, Shape3 kernel, ModelSpec spec)
+    {
+        var k = (long)kernel.Z * kernel.Y * kernel.X;
+        var bias = spec.Norm == NormKind.None ? outChannels : 0;
+        var norm = spec.Norm == NormKind.None ? 0 : 2 * outChannels; // weight and bias (batch, group, affine instance)
+        var total = inChannels * outChannels * k + bias + norm + outChannels * outChannels * k + bias + norm;
+        if (spec.Residual && inChannels != outChannels) total += inChannels * outChannels;
+        return total;
+    }
+
+    private static Module<Tensor, Tensor> Normalization(long channels, ModelSpec spec)
+    {
+        Module<Tensor, Tensor> norm = spec.Norm switch
+        {
+            NormKind.Batch => BatchNorm3d(channels),
+            NormKind.Group => GroupNorm(Math.Min(spec.Groups, channels), channels),
+            NormKind.Instance => InstanceNorm3d(channels, affine: true),
+            NormKind.None => Identity(),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Norm, "unknown normalisation"),
+        };
+        // TorchSharp 0.107's GroupNorm leaves its affine weight and bias uninitialised (torch.empty): set PyTorch's
+        // defaults (1 and 0) explicitly for every kind.
+        using (no_grad())
+            foreach (var (name, parameter) in norm.named_parameters())
+                if (name == "weight") parameter.fill_(1.0); else parameter.zero_();
+        return norm;
+    }
+}

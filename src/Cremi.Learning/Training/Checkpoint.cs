@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Cremi.Learning.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cremi.Learning.Training;
+
+/// <summary>Where a run stands: enough to resume it exactly where it stopped (model, optimizer, step, history).</summary>
+public sealed record CheckpointState
+{
+    public required ModelSpec Spec { get; init; }
+    public required TrainingOptions Options { get; init; }
+    public required string Preprocessing { get; init; }
+    public long Step { get; init; }
+    public int Epoch { get; init; }
+    public double BestF1 { get; init; } = -1;
+    public double BestLoss { get; init; } = double.MaxValue;
+    public double BestThreshold { get; init; } = 0.5;
+    public int EpochsSinceBest { get; init; }
+    public List<EpochRecord> History { get; init; } = [];
+}
+
+/// <summary>Checkpoint files: a zip of state.json, model.bin and optimizer.bin, written atomically.</summary>
+public static class Checkpoint
+{
+    public static void Save(string path, CheckpointState state, nn.Module module, TorchSharp.Modules.OptimizerHelper optimizer) =>
+        ZipContainer.WriteAtomically(path, zip =>
+        {
+            ZipContainer.WriteText(zip, "state.json", JsonSerializer.Serialize(state, TrainingJson.Options));
+            ZipContainer.WriteBinary(zip, "model.bin", writer => module.save(writer));
+            ZipContainer.WriteBinary(zip, "optimizer.bin", writer => optimizer.save_state_dict(writer));
+        });
+
+    public static CheckpointState ReadState(string path)
+    {
+        using var zip = ZipContainer.Open(path, "cremi checkpoint");
+        return Parse(path, ZipContainer.ReadText(zip, path, "state.json"));
+    }
+
+    /// <summary>Restores weights and optimizer moments into modules already built from the stored spec.</summary>
+    public static void Restore(string path, nn.Module module, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        using var zip = ZipContainer.Open(path, "cremi checkpoint");
+        try
+        {
+            using (var reader = ZipContainer.ReadBinary(zip, path, "model.bin")) module.load(reader);
+            using (var reader = ZipContainer.ReadBinary(zip, path, "optimizer.bin")) optimizer.load_state_dict(reader);
+        }
+        catch (Exception error) when (error is not ModelFileException)
+        {
+            throw new ModelFileException(path, $"cannot restore the checkpoint ({error.Message})", error);
+        }
+    }
+
+    private static CheckpointState Parse(string path, string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointState>(json, TrainingJson.Options) ?? throw new JsonException("empty state");
+        }
+        catch (JsonException error)
+        {
+            throw new ModelFileException(path, $"state.json is not a valid checkpoint state ({error.Message})", error);
+        }
+    }
+}

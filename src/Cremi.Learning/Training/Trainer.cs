@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Cremi.Core.Training;
+using Cremi.Learning.Devices;
+using Cremi.Learning.Models;
+using Cremi.Learning.Targets;
+using Cremi.Learning.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cremi.Learning.Training;
+
+/// <summary>
+/// The training loop: AdamW with warm-up + cosine learning rate, gradient clipping, batches prepared on a background
+/// thread, a validation at the end of every epoch that keeps the best model (by voxel F1 at its best threshold) and
+/// stops early without progress, and a checkpoint after every epoch and on cancellation (Ctrl-C) so a run resumes
+/// where it stopped. Output folder: model.cremi (best), checkpoint.ckpt (last), history.csv, metrics.json.
+/// </summary>
+public sealed class Trainer(ITrainingObserver? observer = null)
+{
+    public const string BestModelName = "model.cremi";
+    public const string CheckpointName = "checkpoint.ckpt";
+    private readonly ITrainingObserver _observer = observer ?? NullTrainingObserver.Instance;
+
+    public TrainingResult Run(IReadOnlyList<TrainingVolume> train, IReadOnlyList<TrainingVolume> validation, ModelSpec spec,
+        TrainingOptions options, string preprocessing, string outputFolder, string? resumeFrom = null, string? initFromPth = null,
+        CancellationToken cancellationToken = default)
+    {
+        var problems = options.Problems();
+        if (problems.Count > 0) throw new ArgumentException($"invalid training options: {string.Join("; ", problems)}");
+        spec.Validated().ValidateWindow(options.Window);
+        Directory.CreateDirectory(outputFolder);
+        var bestPath = Path.Combine(outputFolder, BestModelName);
+        var checkpointPath = Path.Combine(outputFolder, CheckpointName);
+
+        var device = ComputeDevice.Resolve(options.Device);
+        if (device.type == DeviceType.CUDA)
+        {
+            // TorchSharp 0.107 has no autocast; TF32 tensor cores are the mixed precision it offers.
+            backends.cuda.matmul.allow_tf32 = true;
+            backends.cudnn.allow_tf32 = true;
+        }
+        var state = resumeFrom is null
+            ? new CheckpointState { Spec = spec, Options = options, Preprocessing = preprocessing }
+            : Checkpoint.ReadState(resumeFrom);
+        manual_seed(options.Seed + state.Step);
+        using var model = state.Spec.Build();
+        if (initFromPth is not null && resumeFrom is null) WeightFiles.LoadPyTorch(model, initFromPth);
+        model.to(device);
+        using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        if (resumeFrom is not null) Checkpoint.Restore(resumeFrom, model, optimizer);
+
+        var resolution = train[0].Image.Resolution;
+        var distance = options.Target == TargetKind.Distance ? new DistanceTarget() : null;
+        var objective = new TrainingObjective(options.Target, options.Loss, spec.OutputsLogits);
+        var validator = new Validator(validation, options.Window, options.BatchSize, objective, options.Target, distance, device);
+        var source = new WindowBatchSource(train, options.Window, options.Augmentation, options.RejectEmptyProbability,
+            unchecked(options.Seed * 7919 + (int)state.Step));
+        using var prefetcher = new BatchPrefetcher(source, options.BatchSize);
+
+        var totalSteps = (long)options.Epochs * options.StepsPerEpoch;
+        var warmup = (int)Math.Min(options.WarmupSteps, totalSteps / 10); // short runs must not spend themselves warming up
+        var validationHasClefts = validation.Any(v => v.CountCleftVoxels() > 0);
+        if (!validationHasClefts)
+            _observer.OnMessage("the validation data holds no cleft voxel: the best model is chosen by validation loss; use --val FILE or a larger --val-fraction for F1-based selection");
+        _observer.OnStart(state.Step, totalSteps, ComputeDevice.Describe(device), spec.ParameterCount());
+        var clock = Stopwatch.StartNew();
+        var epochClock = Stopwatch.StartNew();
+        double lossSum = 0, lastLr = 0;
+        var lossCount = 0;
+        var stopReason = "completed all epochs";
+        var step = state.Step;
+        try
+        {
+            for (; step < totalSteps; step++)
+            {
+                if (options.TimeBudget is { } budget && clock.Elapsed >= budget) { stopReason = "time budget reached"; break; }
+                cancellationToken.ThrowIfCancellationRequested();
+                lastLr = LearningRateSchedule.At(step, totalSteps, options.LearningRate, warmup, options.MinLearningRateFactor);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
+
+                var loss = TrainStep(model, optimizer, objective, prefetcher.Next(cancellationToken), options, resolution, distance, device);
+                lossSum += loss;
+                lossCount++;
+                _observer.OnStep(step + 1, loss, lastLr);
+
+                if ((step + 1) % options.StepsPerEpoch != 0) continue;
+                var result = validator.Run(model, cancellationToken);
+                var epoch = state.Epoch + 1;
+                var record = new EpochRecord(epoch, step + 1, lossSum / Math.Max(1, lossCount), lastLr, result.Loss, result.F1,
+                    result.Iou, result.BestThreshold, result.BestF1, epochClock.Elapsed.TotalSeconds);
+                // Without a cleft in the validation data F1 says nothing (1.0 for predicting nothing): use the loss.
+                var improved = validationHasClefts ? result.BestF1 > state.BestF1 : result.Loss < state.BestLoss;
+                state = state with
+                {
+                    Step = step + 1, Epoch = epoch, History = [.. state.History, record],
+                    BestF1 = improved ? result.BestF1 : state.BestF1,
+                    BestLoss = improved ? result.Loss : state.BestLoss,
+                    BestThreshold = improved ? result.BestThreshold : state.BestThreshold,
+                    EpochsSinceBest = improved ? 0 : state.EpochsSinceBest + 1,
+                };
+                if (improved) SaveModel(bestPath, state, model, resolution, result);
+                Checkpoint.Save(checkpointPath, state, model, optimizer);
+                WriteHistory(outputFolder, state);
+                _observer.OnEpoch(record, improved);
+                (lossSum, lossCount) = (0, 0);
+                epochClock.Restart();
+                if (options.Patience > 0 && state.EpochsSinceBest >= options.Patience)
+                {
+                    stopReason = $"no better validation F1 for {options.Patience} epochs (early stop)";
+                    step++;
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C or a service stop: keep the work done so far, then let the caller report the cancellation.
+            Checkpoint.Save(checkpointPath, state with { Step = step }, model, optimizer);
+            WriteHistory(outputFolder, state);
+            _observer.OnMessage($"interrupted at step {step}: checkpoint saved to {checkpointPath}; resume with --resume");
+            throw;
+        }
+        if (state.Step != step) Checkpoint.Save(checkpointPath, state with { Step = step }, model, optimizer);
+        if (!File.Exists(bestPath))
+        {
+            // Not a single epoch finished (a tiny time budget): still leave a usable model, marked as unvalidated.
+            var result = validator.Run(model, cancellationToken);
+            state = state with { BestF1 = result.BestF1, BestThreshold = result.BestThreshold };
+            SaveModel(bestPath, state, model, resolution, result);
+        }
+        WriteHistory(outputFolder, state);
+        return new TrainingResult(stopReason, step, state.BestF1, state.BestThreshold, bestPath, checkpointPath, state.History, clock.Elapsed);
+    }
+
+    private static double TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, TrainingObjective objective,
+        TrainingBatch batch, TrainingOptions options, Core.Volumes.VoxelSize resolution, DistanceTarget? distance, Device device)
+    {
+        using var scope = NewDisposeScope();
+        model.train();
+        var tensors = BatchTensors.From(batch, options.Target, resolution, distance, device);
+        optimizer.zero_grad();
+        var loss = objective.Loss(model.forward(tensors.Input), tensors);
+        loss.backward();
+        if (options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.GradientClipNorm);
+        optimizer.step();
+        var value = loss.item<float>();
+        if (!float.IsFinite(value))
+            throw new InvalidOperationException($"the training loss became {value}; lower the learning rate (--lr) or check the input data");
+        return value;
+    }
+
+    private static void SaveModel(string path, CheckpointState state, nn.Module model, Core.Volumes.VoxelSize resolution, ValidationResult result) =>
+        ModelFile.Save(path, new ModelDescription
+        {
+            Spec = state.Spec,
+            Preprocessing = state.Preprocessing,
+            Window = state.Options.Window,
+            Target = state.Options.Target,
+            Threshold = result.BestThreshold,
+            TrainedResolution = resolution,
+            Training = new Dictionary<string, string>
+            {
+                ["step"] = state.Step.ToString(),
+                ["epoch"] = state.Epoch.ToString(),
+                ["validation_f1_at_threshold"] = result.BestF1.ToString("R"),
+                ["validation_f1_at_0.5"] = result.F1.ToString("R"),
+                ["validation_voxels"] = result.Voxels.ToString(),
+                ["saved_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            },
+        }, model);
+
+    private static void WriteHistory(string folder, CheckpointState state)
+    {
+        File.WriteAllText(Path.Combine(folder, "history.csv"), TrainingHistory.ToCsv(state.History));
+        var metrics = new
+        {
+            steps = state.Step, epochs = state.Epoch, best_f1 = state.BestF1, best_threshold = state.BestThreshold,
+            last = state.History.LastOrDefault(),
+        };
+        File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, TrainingJson.Options));
+    }
+}

@@ -1,0 +1,49 @@
+using Cremi.Core.Augmentation;
+using Cremi.Core.Volumes;
+using Cremi.Learning.Losses;
+
+namespace Cremi.Learning.Training;
+
+/// <summary>Everything that decides a training run; stored in checkpoints so a run can be resumed or repeated.</summary>
+public sealed record TrainingOptions
+{
+    public Shape3 Window { get; init; } = new(16, 128, 128);
+    public int BatchSize { get; init; } = 2;
+
+    /// <summary>Optimizer steps per epoch; an epoch ends with a validation.</summary>
+    public int StepsPerEpoch { get; init; } = 100;
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Stop after this wall time even if epochs remain (a checkpoint is saved first).</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    public double LearningRate { get; init; } = 1e-3;
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Linear warm-up steps before the cosine decay to <see cref="MinLearningRateFactor"/> × lr.</summary>
+    public int WarmupSteps { get; init; } = 50;
+    public double MinLearningRateFactor { get; init; } = 0.05;
+    public double GradientClipNorm { get; init; } = 1.0;
+
+    public TargetKind Target { get; init; } = TargetKind.Binary;
+    public LossSpec Loss { get; init; } = new(Bce: 1.0, Dice: 1.0, Iou: 0.0, PosWeight: 1.0);
+    public double RejectEmptyProbability { get; init; } = 0.95;
+    public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.All;
+
+    /// <summary>Epochs without a better validation F1 before stopping early (0 = never).</summary>
+    public int Patience { get; init; } = 5;
+    public int Seed { get; init; } = 1;
+    public string Device { get; init; } = "auto";
+
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Window.IsEmpty) problems.Add($"window {Window} is empty");
+        if (BatchSize < 1) problems.Add("batch size must be at least 1");
+        if (StepsPerEpoch < 1 || Epochs < 1) problems.Add("steps per epoch and epochs must be at least 1");
+        if (!(LearningRate > 0)) problems.Add("learning rate must be positive");
+        if (WeightDecay < 0) problems.Add("weight decay must not be negative");
+        if (Patience < 0) problems.Add("patience must not be negative");
+        return problems;
+    }
+}

@@ -1,0 +1,82 @@
+using System.ComponentModel;
+using Cremi.Core.Augmentation;
+using Cremi.Core.Preprocessing;
+using Cremi.Core.Training;
+using Cremi.Core.Volumes;
+using Cremi.Learning.Losses;
+using Cremi.Learning.Models;
+using Cremi.Learning.Training;
+using Cremi.Learning.Weights;
+using Cremi.Viewer.Plots;
+using Cremi.Worker.Cli;
+using Cremi.Worker.Workflows;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Cremi.Worker.Commands;
+
+/// <summary>`cremi train DATA.hdf... --out DIR`: trains a cleft detector and writes model.cremi and its history.</summary>
+public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
+{
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    {
+        var spec = settings.ModelSpec();
+        var options = settings.TrainingOptions();
+        spec.ValidateWindow(options.Window);
+        var preprocessing = PreprocessingSpec.Parse(settings.Preprocess);
+        if (settings.Resume is not null && !File.Exists(settings.Resume))
+            throw new UserInputException($"{settings.Resume}: checkpoint does not exist");
+
+        var volumes = new List<TrainingVolume>();
+        console.Status().Start("loading and preprocessing training data", _ =>
+        {
+            foreach (var path in settings.Data.Concat(settings.ValidationFiles).Distinct())
+                volumes.Add(TrainingData.Load(path, preprocessing));
+        });
+        var split = settings.ValidationFiles.Length > 0
+            ? ValidationSplit.ByVolume(settings.ValidationFiles.Select(Path.GetFileName).OfType<string>())
+            : ValidationSplit.ByZ(settings.ValidationFraction);
+        var (train, validation) = split.Apply(volumes);
+        volumes.Clear(); // the split holds copies; let the originals go
+        console.MarkupLineInterpolated(
+            $"data: {train.Count} training part(s) ({train.Sum(v => v.Shape.Count):N0} voxels, {train.Sum(v => v.CountCleftVoxels()):N0} cleft), {validation.Count} validation part(s) ({validation.Sum(v => v.Shape.Count):N0} voxels, {validation.Sum(v => v.CountCleftVoxels()):N0} cleft); preprocessing {preprocessing}");
+        console.MarkupLineInterpolated($"model: {spec.Arch.ToString().ToLowerInvariant()}, {spec.ParameterCount():N0} parameters, receptive field {ReceptiveField.Of(spec)} voxels, window {options.Window}");
+
+        TrainingResult? result = null;
+        console.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                var task = progress.AddTask("starting", maxValue: 1);
+                result = new Trainer(new TrainProgress(task, console)).Run(train, validation, spec, options, preprocessing.ToString(),
+                    settings.Output, settings.Resume, settings.InitFrom, cancellationToken);
+            });
+
+        var plotPath = Path.Combine(settings.Output, "loss.png");
+        if (result!.History.Count > 0)
+            OutputFile.WriteAllBytes(plotPath, LossCurvePlot.RenderPng(result.History
+                .Select(h => new EpochPoint(h.Epoch, h.TrainLoss, h.ValidationLoss, h.BestF1)).ToList()));
+        if (settings.ExportPth is not null) ExportPyTorch(result.BestModelPath, settings.ExportPth);
+        Summary(result, settings, plotPath);
+        return 0;
+    }
+
+    private static void ExportPyTorch(string modelPath, string pthPath)
+    {
+        var (_, model) = ModelFile.Load(modelPath, TorchSharp.torch.CPU);
+        using (model) WeightFiles.SavePyTorch(model, pthPath);
+    }
+
+    private void Summary(TrainingResult result, TrainSettings settings, string plotPath)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("training summary").AddColumns("", "");
+        table.AddRow("stopped", Markup.Escape(result.StopReason));
+        table.AddRow("steps", $"{result.Steps:N0} in {result.Elapsed:hh\\:mm\\:ss}");
+        table.AddRow("best validation F1", $"{result.BestF1:F4} at threshold {result.BestThreshold:F3}");
+        table.AddRow("model", Markup.Escape(result.BestModelPath));
+        table.AddRow("checkpoint", Markup.Escape(result.LastCheckpointPath));
+        table.AddRow("history", Markup.Escape($"{Path.Combine(settings.Output, "history.csv")}, metrics.json, {plotPath}"));
+        if (settings.ExportPth is not null) table.AddRow("PyTorch state_dict", Markup.Escape(settings.ExportPth));
+        console.Write(table);
+    }
+}

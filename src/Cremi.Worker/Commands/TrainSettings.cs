@@ -1,0 +1,179 @@
+using System.ComponentModel;
+using System.Globalization;
+using Cremi.Core.Augmentation;
+using Cremi.Core.Volumes;
+using Cremi.Learning.Losses;
+using Cremi.Learning.Models;
+using Cremi.Learning.Training;
+using ValidationResult = Spectre.Console.ValidationResult;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Cremi.Worker.Commands;
+
+/// <summary>Options of `cremi train`; defaults are the project's recommended CREMI settings.</summary>
+public sealed class TrainSettings : CommandSettings
+{
+    [CommandArgument(0, "<DATA>")]
+    [Description("Annotated CREMI files (volumes/raw + volumes/labels/clefts).")]
+    public string[] Data { get; init; } = [];
+
+    [CommandOption("-o|--out <DIR>")]
+    [Description("Output folder: model.cremi (best model), checkpoint.ckpt, history.csv, metrics.json, loss.png.")]
+    [DefaultValue("train-out")]
+    public string Output { get; init; } = "train-out";
+
+    [CommandOption("--arch <ARCH>")]
+    [Description("unet (ours: anisotropic, logits) or seed (the Python tool's network, exactly).")]
+    [DefaultValue("unet")]
+    public string Arch { get; init; } = "unet";
+
+    [CommandOption("--filters <N>")]
+    [Description("Base filters (doubling per level). Default: 16 for unet, 64 for seed.")]
+    public int? Filters { get; init; }
+
+    [CommandOption("--depth <N>")]
+    [Description("U-Net levels (unet only).")]
+    [DefaultValue(4)]
+    public int Depth { get; init; } = 4;
+
+    [CommandOption("--in-plane-levels <N>")]
+    [Description("Top levels that pool (1,2,2) with (1,3,3) kernels before 3D levels (unet only; CREMI voxels are 40x4x4 nm).")]
+    [DefaultValue(2)]
+    public int InPlaneLevels { get; init; } = 2;
+
+    [CommandOption("--norm <KIND>")]
+    [Description("batch, group, instance or none (unet only).")]
+    [DefaultValue("group")]
+    public string Norm { get; init; } = "group";
+
+    [CommandOption("--dropout <P>")]
+    [DefaultValue(0.0)]
+    public double Dropout { get; init; }
+
+    [CommandOption("--window <Z,Y,X>")]
+    [Description("Training window in voxels; sides must be multiples of the network's pooling.")]
+    [DefaultValue("16,128,128")]
+    public string Window { get; init; } = "16,128,128";
+
+    [CommandOption("--batch <N>")]
+    [DefaultValue(2)]
+    public int Batch { get; init; } = 2;
+
+    [CommandOption("--epochs <N>")]
+    [DefaultValue(10)]
+    public int Epochs { get; init; } = 10;
+
+    [CommandOption("--steps-per-epoch <N>")]
+    [DefaultValue(100)]
+    public int StepsPerEpoch { get; init; } = 100;
+
+    [CommandOption("--time-budget <MINUTES>")]
+    [Description("Stop after this many minutes (checkpoint saved).")]
+    public double? TimeBudgetMinutes { get; init; }
+
+    [CommandOption("--lr <RATE>")]
+    [DefaultValue(1e-3)]
+    public double LearningRate { get; init; } = 1e-3;
+
+    [CommandOption("--weight-decay <W>")]
+    [DefaultValue(1e-4)]
+    public double WeightDecay { get; init; } = 1e-4;
+
+    [CommandOption("--target <KIND>")]
+    [Description("binary (probability; BCE/Dice/IoU) or distance (tanh signed distance / 50 nm, balanced MSE).")]
+    [DefaultValue("binary")]
+    public string Target { get; init; } = "binary";
+
+    [CommandOption("--loss <TERMS>")]
+    [Description("Weighted sum for binary targets, e.g. 'bce+dice', '0.25*bce+0.75*dice' (the seed's weights), 'iou'.")]
+    [DefaultValue("bce+dice")]
+    public string Loss { get; init; } = "bce+dice";
+
+    [CommandOption("--pos-weight <W>")]
+    [Description("BCE weight of cleft voxels (clefts are under 1% of voxels).")]
+    [DefaultValue(1.0)]
+    public double PosWeight { get; init; } = 1.0;
+
+    [CommandOption("--augment <LIST>")]
+    [Description("all, none, or a comma list of flip, rot90, intensity, missing, shift, elastic.")]
+    [DefaultValue("all")]
+    public string Augment { get; init; } = "all";
+
+    [CommandOption("--reject-empty <P>")]
+    [Description("Probability of rejecting a training window without clefts.")]
+    [DefaultValue(0.95)]
+    public double RejectEmpty { get; init; } = 0.95;
+
+    [CommandOption("--val-fraction <F>")]
+    [Description("Fraction of each volume's sections (the last ones) held out for validation.")]
+    [DefaultValue(0.2)]
+    public double ValidationFraction { get; init; } = 0.2;
+
+    [CommandOption("--val <FILE>")]
+    [Description("Validate on whole files instead (repeatable); they are never trained on.")]
+    public string[] ValidationFiles { get; init; } = [];
+
+    [CommandOption("--patience <EPOCHS>")]
+    [Description("Stop after this many epochs without a better validation F1 (0 = never).")]
+    [DefaultValue(5)]
+    public int Patience { get; init; } = 5;
+
+    [CommandOption("--preprocess <SPEC>")]
+    [Description("Preprocessing, e.g. 'seed' (the Python tool's), 'clahe:2:8,minmax', 'minmax'. Stored in the model.")]
+    [DefaultValue("seed")]
+    public string Preprocess { get; init; } = "seed";
+
+    [CommandOption("--seed <N>")]
+    [DefaultValue(1)]
+    public int Seed { get; init; } = 1;
+
+    [CommandOption("--device <DEVICE>")]
+    [Description("auto (CUDA when available), cpu, cuda or cuda:N.")]
+    [DefaultValue("auto")]
+    public string Device { get; init; } = "auto";
+
+    [CommandOption("--resume <CHECKPOINT>")]
+    [Description("Continue a run from its checkpoint.ckpt (model, optimizer, step).")]
+    public string? Resume { get; init; }
+
+    [CommandOption("--init-from <PTH>")]
+    [Description("Start from a PyTorch state_dict (.pth) of the same architecture, e.g. the Python tool's weights with --arch seed.")]
+    public string? InitFrom { get; init; }
+
+    [CommandOption("--export-pth <PTH>")]
+    [Description("Also write the best model as a PyTorch state_dict.")]
+    public string? ExportPth { get; init; }
+
+    public override ValidationResult Validate() =>
+        Data.Length == 0 ? ValidationResult.Error("at least one DATA file is required")
+        : Arch is not ("unet" or "seed") ? ValidationResult.Error($"--arch must be unet or seed, not '{Arch}'")
+        : Target is not ("binary" or "distance") ? ValidationResult.Error($"--target must be binary or distance, not '{Target}'")
+        : ValidationResult.Success();
+
+    public ModelSpec ModelSpec()
+    {
+        if (Arch == "seed") return Learning.Models.ModelSpec.Seed(Filters ?? 64).Validated();
+        var norm = Enum.TryParse<NormKind>(Norm, ignoreCase: true, out var n)
+            ? n : throw new FormatException($"--norm must be batch, group, instance or none, not '{Norm}'");
+        return (Learning.Models.ModelSpec.Unet(Filters ?? 16, Depth, InPlaneLevels, norm) with { Dropout = Dropout }).Validated();
+    }
+
+    public TrainingOptions TrainingOptions() => new()
+    {
+        Window = Shape3.Parse(Window),
+        BatchSize = Batch,
+        Epochs = Epochs,
+        StepsPerEpoch = StepsPerEpoch,
+        TimeBudget = TimeBudgetMinutes is { } m ? TimeSpan.FromMinutes(m) : null,
+        LearningRate = LearningRate,
+        WeightDecay = WeightDecay,
+        Target = Target == "distance" ? TargetKind.Distance : TargetKind.Binary,
+        Loss = LossSpec.Parse(Loss, PosWeight),
+        Augmentation = AugmentationOptions.Parse(Augment),
+        RejectEmptyProbability = RejectEmpty,
+        Patience = Patience,
+        Seed = Seed,
+        Device = Device,
+    };
+}

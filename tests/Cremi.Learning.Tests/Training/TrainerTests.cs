@@ -1,0 +1,108 @@
+using Cremi.Core.Augmentation;
+using Cremi.Core.Training;
+using Cremi.Core.Volumes;
+using Cremi.Learning.Models;
+using Cremi.Learning.Training;
+using static TorchSharp.torch;
+
+namespace Cremi.Learning.Tests.Training;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cremi-train-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>
+    /// A volume where clefts are bright bars on a noisy dark background: trivially learnable, so a few steps
+    /// must lower the loss and find them.
+    /// </summary>
+    internal static TrainingVolume Bars(string name, Shape3 shape, int seed)
+    {
+        var random = new Random(seed);
+        var image = new Volume<float>(shape, VoxelSize.Cremi);
+        var classes = new Volume<byte>(shape, VoxelSize.Cremi);
+        for (var i = 0; i < image.Data.Length; i++) image.Data[i] = (float)(random.NextDouble() * 0.3);
+        for (var bar = 0; bar < shape.Y / 8; bar++)
+        {
+            int z0 = random.Next(shape.Z - 2), y = random.Next(2, shape.Y - 2), x0 = random.Next(shape.X - 12);
+            for (var z = z0; z < z0 + 2; z++)
+            for (var dy = 0; dy < 2; dy++)
+            for (var x = x0; x < x0 + 12; x++)
+            {
+                image[z, y + dy, x] = 0.8f + (float)random.NextDouble() * 0.2f;
+                classes[z, y + dy, x] = VoxelClass.Cleft;
+            }
+        }
+        return new TrainingVolume(name, image, classes);
+    }
+
+    private static TrainingOptions SmallRun(int epochs) => new()
+    {
+        Window = new Shape3(4, 32, 32), BatchSize = 2, Epochs = epochs, StepsPerEpoch = 30, LearningRate = 3e-3,
+        WarmupSteps = 2, Augmentation = AugmentationOptions.None, RejectEmptyProbability = 0.5, Patience = 0, Device = "cpu",
+    };
+
+    private static ModelSpec SmallNet() => ModelSpec.Unet(filters: 4, depth: 2, inPlaneLevels: 1, norm: NormKind.Group) with { Groups = 2 };
+
+    [Fact]
+    public void A_short_run_lowers_the_loss_finds_the_clefts_and_writes_its_files()
+    {
+        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
+        var validation = new[] { Bars("b", new Shape3(4, 64, 64), 2) };
+        var result = new Trainer().Run(train, validation, SmallNet(), SmallRun(epochs: 4), "minmax", _folder);
+
+        Assert.Equal(120, result.Steps);
+        Assert.Equal(4, result.History.Count);
+        Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss, "training loss must fall");
+        Assert.True(result.BestF1 > 0.5, $"validation F1 {result.BestF1:F3} on trivially separable clefts");
+        foreach (var name in new[] { "model.cremi", "checkpoint.ckpt", "history.csv", "metrics.json" })
+            Assert.True(File.Exists(Path.Combine(_folder, name)), name);
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(_folder, "history.csv")).Length);
+
+        var (description, model) = ModelFile.Load(result.BestModelPath, CPU);
+        using (model)
+        {
+            Assert.Equal("minmax", description.Preprocessing);
+            Assert.Equal(new Shape3(4, 32, 32), description.Window);
+            Assert.Equal(result.BestThreshold, description.Threshold);
+        }
+    }
+
+    [Fact]
+    public void A_resumed_run_continues_from_the_checkpoint_step()
+    {
+        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
+        var validation = new[] { Bars("b", new Shape3(4, 64, 64), 2) };
+        new Trainer().Run(train, validation, SmallNet(), SmallRun(epochs: 1), "minmax", _folder);
+        var checkpoint = Path.Combine(_folder, Trainer.CheckpointName);
+        Assert.Equal(30, Checkpoint.ReadState(checkpoint).Step);
+
+        var resumed = new Trainer().Run(train, validation, SmallNet(), SmallRun(epochs: 2), "minmax", _folder, resumeFrom: checkpoint);
+        Assert.Equal(60, resumed.Steps);
+        Assert.Equal(2, resumed.History.Count);
+        Assert.Equal(60, Checkpoint.ReadState(checkpoint).Step);
+    }
+
+    [Fact]
+    public void Cancelling_saves_a_checkpoint_before_giving_up()
+    {
+        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
+        using var cancel = new CancellationTokenSource();
+        var observer = new CancelAfter(5, cancel);
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            new Trainer(observer).Run(train, train, SmallNet(), SmallRun(epochs: 2), "minmax", _folder, cancellationToken: cancel.Token));
+        Assert.Equal(5, Checkpoint.ReadState(Path.Combine(_folder, Trainer.CheckpointName)).Step);
+    }
+
+    private sealed class CancelAfter(int steps, CancellationTokenSource cancel) : ITrainingObserver
+    {
+        public void OnStep(long step, double loss, double learningRate)
+        {
+            if (step >= steps) cancel.Cancel();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Cremi.Worker.Tests;
+
+public sealed class TrainCommandTests
+{
+    [Fact]
+    public void Train_on_a_synthetic_file_writes_a_model_with_its_history_plot_and_pytorch_export()
+    {
+        using var folder = new TempFolder();
+        var data = folder.File("a.hdf");
+        Assert.Equal(0, CliRun.Of("synth", data, "--shape", "16,160,160", "--seed", "4").ExitCode);
+        var output = Path.Combine(folder.Path, "run");
+        var run = CliRun.Of("train", data, "--out", output, "--window", "8,64,64", "--filters", "4", "--depth", "2",
+            "--in-plane-levels", "1", "--epochs", "2", "--steps-per-epoch", "3", "--batch", "1", "--preprocess", "minmax",
+            "--export-pth", Path.Combine(output, "model.pth"));
+        Assert.True(run.ExitCode == 0, run.Errors + run.Output);
+        foreach (var name in new[] { "model.cremi", "checkpoint.ckpt", "history.csv", "metrics.json", "loss.png", "model.pth" })
+            Assert.True(File.Exists(Path.Combine(output, name)), $"{name} missing; output:\n{run.Output}");
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.Equal(6, metrics.RootElement.GetProperty("steps").GetInt64());
+        Assert.Contains("training summary", run.Output);
+    }
+
+    [Fact]
+    public void A_window_that_does_not_fit_the_network_is_refused_with_the_sizes_that_would()
+    {
+        using var folder = new TempFolder();
+        var data = folder.File("a.hdf");
+        CliRun.Of("synth", data, "--shape", "8,64,64");
+        var run = CliRun.Of("train", data, "--out", folder.File("run"), "--window", "6,60,64");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("multiples", run.Errors);
+        Assert.False(Directory.Exists(folder.File("run")));
+    }
+
+    [Fact]
+    public void Training_needs_labels_and_says_which_file_lacks_them()
+    {
+        using var folder = new TempFolder();
+        var mask = folder.File("mask.hdf");
+        new PureHDF.H5File { ["data"] = new byte[4, 16, 16] }.Write(mask);
+        var run = CliRun.Of("train", mask, "--out", folder.File("run"), "--window", "4,16,16");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(mask, run.Errors);
+    }
+}
