@@ -33,6 +33,9 @@ public static class CremiApp
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train a 3D U-Net cleft detector on annotated CREMI files; writes model.cremi, checkpoints, history and loss.png.")
                 .WithExample("train", "sample_A.hdf", "sample_B.hdf", "--out", "run1", "--epochs", "20");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Score predicted clefts against true ones: voxel F1/IoU and the CREMI metric (ADGT, ADF, FP/FN at 200 nm).")
+                .WithExample("evaluate", "sample_A.hdf", "mask.hdf", "--json");
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure the project's performance figures (time, throughput, peak memory).");
