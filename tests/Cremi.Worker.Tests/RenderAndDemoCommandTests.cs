@@ -44,9 +44,21 @@ public sealed class RenderAndDemoCommandTests
     public void Demo_synthesizes_preprocesses_and_renders_into_its_folder()
     {
         using var folder = new TempFolder();
-        var run = CliRun.Of("demo", "--out", folder.Path, "--shape", "8,128,128");
+        var run = CliRun.Of("demo", "--out", folder.Path, "--shape", "8,128,128", "--train-minutes", "0");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(["section-preprocessed.png", "section.png", "synthetic.hdf"], folder.Names());
         Assert.Contains("seed preprocessing", run.Output);
+    }
+
+    [Fact]
+    public void Demo_trains_for_its_budget_and_scores_a_held_out_volume_against_the_darkness_baseline()
+    {
+        using var folder = new TempFolder();
+        var run = CliRun.Of("demo", "--out", folder.Path, "--shape", "8,128,128", "--train-minutes", "0.05", "--window", "4,32,32");
+        Assert.True(run.ExitCode == 0, run.Errors + run.Output);
+        Assert.Contains("held-out.hdf", folder.Names());
+        Assert.True(File.Exists(Path.Combine(folder.Path, "model", "model.cremi")));
+        Assert.Contains("held-out voxel F1", run.Output);
+        Assert.Contains("darkness baseline F1", run.Output);
     }
 }

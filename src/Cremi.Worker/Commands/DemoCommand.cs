@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Cremi.Core.Metrics;
 using Cremi.Core.Preprocessing;
 using Cremi.Core.Synthesis;
 using Cremi.Core.Volumes;
@@ -31,8 +32,19 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         public string Shape { get; init; } = "32,512,512";
 
         [CommandOption("--seed <N>")]
+        [Description("Seed of the training volume; the held-out volume uses seed + 1.")]
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
+
+        [CommandOption("--train-minutes <M>")]
+        [Description("Training time budget; 0 skips training.")]
+        [DefaultValue(3.0)]
+        public double TrainMinutes { get; init; } = 3;
+
+        [CommandOption("--window <Z,Y,X>")]
+        [Description("Training window (multiples of 2,4,4 for the demo network); small, so a CPU does many steps.")]
+        [DefaultValue("8,64,64")]
+        public string Window { get; init; } = "8,64,64";
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -61,13 +73,42 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         OutputFile.WriteAllBytes(sectionPng, SectionRenderer.RenderPng(raw, z, clefts));
         OutputFile.WriteAllBytes(preprocessedPng, SectionRenderer.RenderPng(ToBytes(preprocessed), z, clefts));
 
+        var heldOutPath = Path.Combine(settings.Output, "held-out.hdf");
+        (Learning.Training.TrainingResult Result, (double F1, byte Threshold) Baseline)? training =
+            settings.TrainMinutes > 0 ? Train(settings, dataPath, heldOutPath, shape, cancellationToken) : null;
+
         var (mean, std) = MeanStd(preprocessed.Data);
         var table = new Table().Border(TableBorder.Rounded).Title("demo").AddColumns("step", "result");
         table.AddRow("synthesize + write", $"{Markup.Escape(dataPath)}, {synthSeconds:F1} s");
         table.AddRow("seed preprocessing", $"{preprocessSeconds:F2} s, values in [[0,1]], mean {mean:F3}, std {std:F3}");
         table.AddRow("section with most clefts", $"z = {z}: {Markup.Escape(sectionPng)}, {Markup.Escape(preprocessedPng)}");
+        if (training is { } t)
+        {
+            table.AddRow("train (small U-Net)", Markup.Escape($"{t.Result.Steps} steps in {t.Result.Elapsed.TotalMinutes:F1} min ({t.Result.StopReason}): {t.Result.BestModelPath}"));
+            table.AddRow("held-out voxel F1", $"{t.Result.BestF1:F3} at threshold {t.Result.BestThreshold:F2} (seed {settings.Seed + 1}, never trained on)");
+            table.AddRow("darkness baseline F1", $"{t.Baseline.F1:F3} (raw <= {t.Baseline.Threshold}, tuned on the held-out volume)");
+        }
         console.Write(table);
         return 0;
+    }
+
+    private (Learning.Training.TrainingResult Result, (double F1, byte Threshold) Baseline) Train(Settings settings, string dataPath,
+        string heldOutPath, Shape3 shape, CancellationToken cancellationToken)
+    {
+        SyntheticFile.Write(heldOutPath, new SyntheticEmOptions(shape, settings.Seed + 1), cancellationToken: cancellationToken);
+        (double, byte) baseline;
+        using (var heldOut = CremiFile.Open(heldOutPath))
+            baseline = DarknessBaseline.BestF1(heldOut.ReadRaw(), heldOut.ReadClefts());
+        Learning.Training.TrainingResult? result = null;
+        console.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                var task = progress.AddTask("training", maxValue: 1);
+                result = DemoTraining.Run(dataPath, heldOutPath, Path.Combine(settings.Output, "model"), Shape3.Parse(settings.Window),
+                    TimeSpan.FromMinutes(settings.TrainMinutes), settings.Seed, new TrainProgress(task, console), cancellationToken);
+            });
+        return (result!, baseline);
     }
 
     private static Volume<byte> ToBytes(Volume<float> volume) =>
