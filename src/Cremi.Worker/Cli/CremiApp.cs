@@ -36,10 +36,12 @@ public static class CremiApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Score predicted clefts against true ones: voxel F1/IoU and the CREMI metric (ADGT, ADF, FP/FN at 200 nm).")
                 .WithExample("evaluate", "sample_A.hdf", "mask.hdf", "--json");
+            config.AddCommand<GenerateCommand>("generate").WithDescription("Predict cleft probabilities and ids for a volume with a trained model (streamed, atomic).").WithExample("generate", "sample.hdf", "run1/model.cremi", "--out", "mask.hdf");
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure the project's performance figures (time, throughput, peak memory).");
                 bench.AddCommand<BenchSynthCommand>("synth").WithDescription("Write a synthetic volume; report time and peak RSS.");
+                bench.AddCommand<BenchInferCommand>("infer").WithDescription("Generate with a fixed model on a synthetic volume; report voxels/s, FLOPs and the conv3d peak.");
                 bench.AddCommand<BenchPreprocessCommand>("preprocess").WithDescription("Preprocess a synthetic volume in memory; report time.");
             });
         });

@@ -1,0 +1,72 @@
+using Cremi.Core.Sampling;
+
+namespace Cremi.Learning.Inference;
+
+/// <summary>
+/// Weighted sums of window scores and of their weights for the sections not yet finished, z-sections allocated as
+/// windows reach them and released as they finish: memory follows the windows in flight, never the volume's depth.
+/// Scores are divided by the summed weights once, when a section is finished (nnU-Net's blending).
+/// </summary>
+internal sealed class ScoreAccumulator(int depth, int height, int width)
+{
+    private readonly List<(float[] Sum, float[] Weight)> _sections = [];
+    private readonly Stack<(float[] Sum, float[] Weight)> _free = new();
+    private int SectionSize => height * width;
+
+    /// <summary>Absolute z of the first unfinished section.</summary>
+    public int First { get; private set; }
+
+    /// <summary>Adds one window's scores (window shape, C order) times the importance map; parts outside the volume are dropped.</summary>
+    public void Add(Window window, ReadOnlySpan<float> scores, ReadOnlySpan<float> importance)
+    {
+        var s = window.Shape;
+        var zEnd = Math.Min(depth, window.Z + s.Z);
+        if (window.Z < First) throw new InvalidOperationException($"section {window.Z} was already finished");
+        while (First + _sections.Count < zEnd) _sections.Add(Rent());
+        var x0 = Math.Max(0, -window.X);
+        var x1 = Math.Min(s.X, width - window.X);
+        for (var z = 0; z < s.Z && window.Z + z < depth; z++)
+        {
+            var (sum, weight) = _sections[window.Z + z - First];
+            for (var y = 0; y < s.Y; y++)
+            {
+                var ay = window.Y + y;
+                if (ay < 0 || ay >= height) continue;
+                var src = (z * s.Y + y) * s.X;
+                var dst = ay * width + window.X;
+                for (var x = x0; x < x1; x++)
+                {
+                    var g = importance[src + x];
+                    sum[dst + x] += scores[src + x] * g;
+                    weight[dst + x] += g;
+                }
+            }
+        }
+    }
+
+    /// <summary>Finishes sections [First, <paramref name="end"/>): sum / weight into <paramref name="destination"/> (C order).</summary>
+    public void Finish(int end, Span<float> destination)
+    {
+        var count = end - First;
+        if (destination.Length != count * SectionSize)
+            throw new ArgumentException($"{destination.Length} values for {count} sections of {SectionSize}");
+        while (First + _sections.Count < end) _sections.Add(Rent()); // sections no window touched (cannot happen on a Cover grid)
+        for (var k = 0; k < count; k++)
+        {
+            var (sum, weight) = _sections[k];
+            var target = destination.Slice(k * SectionSize, SectionSize);
+            for (var i = 0; i < target.Length; i++) target[i] = weight[i] > 0 ? sum[i] / weight[i] : 0f;
+            _free.Push(_sections[k]);
+        }
+        _sections.RemoveRange(0, count);
+        First = end;
+    }
+
+    private (float[] Sum, float[] Weight) Rent()
+    {
+        if (!_free.TryPop(out var pair)) return (new float[SectionSize], new float[SectionSize]);
+        Array.Clear(pair.Sum);
+        Array.Clear(pair.Weight);
+        return pair;
+    }
+}

@@ -1,0 +1,65 @@
+using Cremi.Core.Volumes;
+using Cremi.Learning.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cremi.Learning.Inference;
+
+/// <summary>
+/// A network in evaluation mode that turns batches of windows into cleft scores in [0, 1]: sigmoid of logits,
+/// probabilities as they are (seed network), or (clamp(tanh distance) + 1) / 2, as <see cref="TrainingObjective.Score"/>.
+/// Does not own the module.
+/// </summary>
+public sealed class WindowModel
+{
+    private readonly nn.Module<Tensor, Tensor> _module;
+    private readonly bool _outputsLogits;
+    private readonly TargetKind _target;
+
+    public WindowModel(nn.Module<Tensor, Tensor> module, bool outputsLogits, TargetKind target, Device device)
+    {
+        _module = module;
+        _outputsLogits = outputsLogits;
+        _target = target;
+        Device = device;
+        module.eval();
+    }
+
+    public Device Device { get; }
+
+    /// <summary>
+    /// Scores of <paramref name="count"/> windows of <paramref name="shape"/> stored one after another in
+    /// <paramref name="input"/>, written the same way into <paramref name="scores"/>. With <paramref name="tta"/> the
+    /// mean over the 8 flip combinations (each flipped back before averaging).
+    /// </summary>
+    public void Score(float[] input, int count, Shape3 shape, bool tta, float[] scores)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope(); // one scope per batch: every intermediate tensor is freed here
+        var n = count * shape.Count;
+        var batch = tensor(input.AsSpan(0, (int)n).ToArray(), [count, 1, shape.Z, shape.Y, shape.X]).to(Device);
+        Tensor result;
+        if (!tta) result = Scores(_module.forward(batch));
+        else
+        {
+            result = zeros_like(batch);
+            foreach (var dims in FlipSets)
+            {
+                var flipped = dims.Length == 0 ? batch : batch.flip(dims);
+                var s = Scores(_module.forward(flipped));
+                result.add_(dims.Length == 0 ? s : s.flip(dims));
+            }
+            result.div_(FlipSets.Length);
+        }
+        result.cpu().data<float>().CopyTo(scores, 0);
+    }
+
+    private Tensor Scores(Tensor output) => _target switch
+    {
+        TargetKind.Distance => (output.clamp(-1, 1) + 1) / 2,
+        _ => _outputsLogits ? output.sigmoid() : output,
+    };
+
+    /// <summary>Axes flipped for test-time augmentation: none, each of z/y/x, each pair, all three.</summary>
+    private static readonly long[][] FlipSets = [[], [2], [3], [4], [2, 3], [2, 4], [3, 4], [2, 3, 4]];
+}

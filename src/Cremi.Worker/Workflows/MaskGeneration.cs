@@ -1,0 +1,74 @@
+using Cremi.Core.Preprocessing;
+using Cremi.Core.Volumes;
+using Cremi.Hdf5;
+using Cremi.Learning.Inference;
+
+namespace Cremi.Worker.Workflows;
+
+/// <summary>What one generation run is asked to do.</summary>
+public sealed record GenerationRequest(string DataPath, string OutputPath, SlidingWindowOptions Windows, CleftLabelling Labelling,
+    bool Naive, IReadOnlyDictionary<string, string> Provenance);
+
+/// <summary>What a generation run produced.</summary>
+public sealed record GenerationResult(Shape3 Shape, long Windows, int Clefts, long CleftVoxels, double PredictSeconds, double TotalSeconds);
+
+/// <summary>
+/// DATA.hdf + a network → MASK.hdf in the CREMI layout, in two stages.
+/// 1. Scores, streamed: raw sections are read by hyperslab a slab (plus halo) at a time, preprocessed, predicted
+///    (<see cref="SlidingWindowPredictor"/>, or <see cref="NaivePredictor"/> for the Python tool's way) and written as
+///    uint8 to <c>volumes/predictions/clefts</c> as soon as no window can change them. Preprocessing runs per slab
+///    with its halo: a spec's global statistics (the seed pipeline's final min/max) become per-slab ones. For the
+///    seed pipeline this changes nothing in practice: its last per-section step is a histogram equalisation, which
+///    stretches every non-flat section to 0..255, so the min/max of any slab is that of the volume.
+/// 2. Ids: connected components need the whole mask, so the uint8 scores (1 byte per voxel) are kept in memory;
+///    the threshold mask and the component labels (8 bytes per voxel) are built from them and the labels written
+///    in slabs. For a full CREMI sample (195 M voxels) that is about 195 MB + 195 MB + 1.56 GB.
+/// The file appears under its name only when complete (<see cref="CremiStreamWriter.Commit"/>).
+/// </summary>
+public sealed class MaskGeneration(InferenceModel model, Learning.Inference.WindowModel windowModel)
+{
+    private const int WriteSlab = 16;
+
+    public long WindowCount(Shape3 shape, GenerationRequest request) => request.Naive
+        ? new NaivePredictor(windowModel, request.Windows.Window).WindowCount(shape)
+        : new SlidingWindowPredictor(windowModel, request.Windows).WindowCount(shape);
+
+    public GenerationResult Run(CremiFile data, GenerationRequest request, Action<int>? windowsDone = null,
+        CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        data.Require(CremiDatasets.Raw);
+        var shape = data.Shape;
+        var preprocessing = PreprocessingSpec.Parse(model.Preprocessing);
+        using var writer = CremiStreamWriter.Create(request.OutputPath, shape, data.Resolution, data.Offset, request.Provenance,
+            CremiDatasets.Clefts | CremiDatasets.Predictions);
+        var scores = new Volume<byte>(shape, data.Resolution, data.Offset);
+        var section = shape.SectionSize;
+        void Sink(int z0, ReadOnlySpan<float> sections)
+        {
+            var target = scores.Data.AsMemory(z0 * section, sections.Length);
+            CleftLabelling.Quantise(sections, target.Span);
+            writer.WritePredictions(z0, target);
+        }
+        Volume<byte> Raw(int z0, int z1) => data.ReadRaw(z0, 0, 0, shape with { Z = z1 - z0 });
+
+        if (request.Naive)
+            new NaivePredictor(windowModel, request.Windows.Window).Run(shape,
+                (z0, z1) => { var raw = Raw(z0, z1); return raw.With(Array.ConvertAll(raw.Data, b => (float)b)); },
+                Sink, windowsDone, cancellationToken);
+        else
+            new SlidingWindowPredictor(windowModel, request.Windows).Run(shape,
+                (z0, z1) => preprocessing.Apply(Raw(z0, z1)), Sink, windowsDone, cancellationToken);
+        var predictSeconds = clock.Elapsed.TotalSeconds;
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var labels = request.Labelling.Apply(scores);
+        for (var z0 = 0; z0 < shape.Z; z0 += WriteSlab)
+        {
+            var depth = Math.Min(WriteSlab, shape.Z - z0);
+            writer.WriteClefts(z0, labels.Labels.Data.AsMemory(z0 * section, depth * section));
+        }
+        writer.Commit();
+        return new GenerationResult(shape, WindowCount(shape, request), labels.Count, labels.Sizes.Sum(), predictSeconds, clock.Elapsed.TotalSeconds);
+    }
+}

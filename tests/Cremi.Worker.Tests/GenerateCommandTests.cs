@@ -1,0 +1,81 @@
+using Cremi.Core.Synthesis;
+using Cremi.Core.Volumes;
+using Cremi.Hdf5;
+using Cremi.Learning.Inference;
+using Cremi.Learning.Models;
+using Cremi.Learning.Training;
+using Cremi.Worker.Workflows;
+
+namespace Cremi.Worker.Tests;
+
+public sealed class GenerateCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string TinyData()
+    {
+        var path = _folder.File("data.hdf");
+        SyntheticFile.Write(path, new SyntheticEmOptions(new Shape3(6, 48, 40), 3));
+        return path;
+    }
+
+    /// <summary>An untrained tiny U-Net saved as a model file: generation does not care whether it learnt anything.</summary>
+    private string TinyModel()
+    {
+        var path = _folder.File("model.cremi");
+        TorchSharp.torch.manual_seed(7);
+        var spec = ModelSpec.Unet(filters: 4, depth: 2, inPlaneLevels: 1) with { Groups = 2 };
+        using var module = spec.Build();
+        ModelFile.Save(path, new ModelDescription { Spec = spec, Preprocessing = "seed", Window = new Shape3(4, 32, 32), Threshold = 0.5 }, module);
+        return path;
+    }
+
+    [Fact]
+    public void Generate_writes_probabilities_and_the_components_of_their_thresholded_mask_as_cleft_ids()
+    {
+        var (data, model, mask) = (TinyData(), TinyModel(), _folder.File("mask.hdf"));
+        var run = CliRun.Of("generate", data, model, "--out", mask, "--min-size", "0", "--batch", "3", "--device", "cpu");
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+
+        using var file = CremiFile.Open(mask);
+        Assert.Equal(new Shape3(6, 48, 40), file.Shape);
+        Assert.Equal(VoxelSize.Cremi, file.Resolution);
+        Assert.True(file.HasClefts && file.HasPredictions);
+        Assert.Equal("0.5", file.Provenance["threshold"]);
+        Assert.Equal(Path.GetFullPath(model), file.Provenance["model"]);
+        Assert.Contains("tool_version", file.Provenance.Keys);
+        var p = file.ReadPredictions().Data;
+        var ids = file.ReadClefts().Data;
+        Assert.Contains(p, v => v > 0);
+        for (var i = 0; i < p.Length; i++) Assert.Equal(p[i] >= CleftLabelling.Level(0.5), ids[i] != CleftLabel.Background);
+        var n = ids.Where(v => v != CleftLabel.Background).Distinct().Count();
+        Assert.All(ids.Where(v => v != CleftLabel.Background), v => Assert.InRange(v, 1UL, (ulong)n));
+    }
+
+    [Fact]
+    public void A_model_file_that_is_not_one_fails_with_exit_1_naming_it_and_leaves_no_output()
+    {
+        var data = TinyData();
+        var bad = _folder.File("bad.cremi");
+        File.WriteAllText(bad, "not a zip");
+        var mask = _folder.File("mask.hdf");
+        var run = CliRun.Of("generate", data, bad, "--out", mask);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("bad.cremi", run.Errors);
+        Assert.False(File.Exists(mask));
+        Assert.Equal(new[] { "bad.cremi", "data.hdf" }, _folder.Names());
+    }
+
+    [Fact]
+    public void A_pth_without_arch_seed_is_refused_with_a_hint()
+    {
+        var data = TinyData();
+        var pth = _folder.File("weights.pth");
+        File.WriteAllText(pth, "x");
+        var run = CliRun.Of("generate", data, pth, "--out", _folder.File("mask.hdf"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--arch seed", run.Errors);
+    }
+}
