@@ -33,6 +33,9 @@ public static class CremiApp
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train a 3D U-Net cleft detector on annotated CREMI files; writes model.cremi, checkpoints, history and loss.png.")
                 .WithExample("train", "sample_A.hdf", "sample_B.hdf", "--out", "run1", "--epochs", "20");
+            config.AddCommand<TestCommand>("test")
+                .WithDescription("Generate a mask for an annotated file and score it against the file's own labels (same figures as evaluate).")
+                .WithExample("test", "sample_C.hdf", "run1/model.cremi", "--json");
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Score predicted clefts against true ones: voxel F1/IoU and the CREMI metric (ADGT, ADF, FP/FN at 200 nm).")
                 .WithExample("evaluate", "sample_A.hdf", "mask.hdf", "--json");

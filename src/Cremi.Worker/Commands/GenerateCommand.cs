@@ -17,6 +17,13 @@ public sealed class GenerateCommand(IAnsiConsole console) : Command<GenerateSett
     {
         var output = settings.Output ?? throw new UserInputException("--out MASK.hdf is required");
         OutputFile.CheckWritable(output, settings.Overwrite);
+        Run(console, settings, output, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Generates OUTPUT from the settings with a progress bar and prints the summary; shared with `cremi test`.</summary>
+    internal static GenerationResult Run(IAnsiConsole console, GenerateSettings settings, string output, CancellationToken cancellationToken)
+    {
         var seedFilters = settings.SeedFilters();
         using var data = CremiFile.Open(settings.Data);
         data.Require(CremiDatasets.Raw);
@@ -57,7 +64,7 @@ public sealed class GenerateCommand(IAnsiConsole console) : Command<GenerateSett
         table.AddRow("prediction", $"{r.PredictSeconds:F1} s, {r.Shape.Count / r.PredictSeconds / 1e3:N0} k voxels/s");
         table.AddRow("total", $"{r.TotalSeconds:F1} s");
         console.Write(table);
-        return 0;
+        return r;
     }
 
     private static string Threshold(CleftLabelling l) =>

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace Cremi.Worker.Commands;
 
 /// <summary>Options of `cremi generate`; everything but the files defaults to what the model file says.</summary>
-public sealed class GenerateSettings : CommandSettings
+public class GenerateSettings : CommandSettings
 {
     [CommandArgument(0, "<DATA>")]
     [Description("CREMI file with volumes/raw.")]
