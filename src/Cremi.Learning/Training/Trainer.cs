@@ -53,7 +53,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var resolution = train[0].Image.Resolution;
         var distance = options.Target == TargetKind.Distance ? new DistanceTarget() : null;
         var objective = new TrainingObjective(options.Target, options.Loss, spec.OutputsLogits);
-        var validator = new Validator(validation, options.Window, options.BatchSize, objective, options.Target, distance, device);
+        var validator = new Validator(validation, options.Window, options.BatchSize, objective, options.Target, distance, device, options.ValidationWindows);
         var source = new WindowBatchSource(train, options.Window, options.Augmentation, options.RejectEmptyProbability,
             unchecked(options.Seed * 7919 + (int)state.Step));
         using var prefetcher = new BatchPrefetcher(source, options.BatchSize);

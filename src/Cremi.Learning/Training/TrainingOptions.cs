@@ -33,6 +33,9 @@ public sealed record TrainingOptions
     /// <summary>Epochs without a better validation F1 before stopping early (0 = never).</summary>
     public int Patience { get; init; } = 5;
     public int Seed { get; init; } = 1;
+
+    /// <summary>Windows scored per validation (a fixed uniform sample of the covering grid); 0 = the whole validation data.</summary>
+    public int ValidationWindows { get; init; } = 64;
     public string Device { get; init; } = "auto";
 
     public IReadOnlyList<string> Problems()

@@ -14,8 +14,26 @@ namespace Cremi.Learning.Training;
 /// ignore, so they are never scored. Where covering windows overlap at the far border, those voxels count twice.
 /// </summary>
 public sealed class Validator(IReadOnlyList<TrainingVolume> volumes, Shape3 window, int batchSize, TrainingObjective objective,
-    TargetKind kind, DistanceTarget? distance, Device device)
+    TargetKind kind, DistanceTarget? distance, Device device, int maxWindows = 0)
 {
+    // The same windows at every validation (a fixed-seed sample when capped), so epochs compare like with like.
+    private readonly List<(TrainingVolume Volume, Window Window)> _windows = Select(volumes, window, maxWindows);
+
+    /// <summary>Windows scored per validation.</summary>
+    public int WindowCount => _windows.Count;
+
+    /// <summary>
+    /// Every covering window, or a uniform sample of <paramref name="maxWindows"/> of them: scoring a whole
+    /// held-out volume on a CPU can take longer than the epoch it judges.
+    /// </summary>
+    private static List<(TrainingVolume, Window)> Select(IReadOnlyList<TrainingVolume> volumes, Shape3 window, int maxWindows)
+    {
+        var all = volumes.SelectMany(v => WindowGrid.Cover(v.Shape, window, window).Select(w => (v, w))).ToList();
+        if (maxWindows <= 0 || all.Count <= maxWindows) return all;
+        var random = new Random(12345);
+        return all.OrderBy(_ => random.Next()).Take(maxWindows).ToList();
+    }
+
     public ValidationResult Run(nn.Module<Tensor, Tensor> model, CancellationToken cancellationToken)
     {
         var histogram = new ScoreHistogram();
@@ -23,10 +41,10 @@ public sealed class Validator(IReadOnlyList<TrainingVolume> volumes, Shape3 wind
         var batches = 0;
         model.eval();
         using var _ = no_grad();
-        foreach (var volume in volumes)
+        foreach (var group in _windows.GroupBy(w => w.Volume))
         {
-            var windows = WindowGrid.Cover(volume.Shape, window, window);
-            foreach (var chunk in windows.Chunk(batchSize))
+            var volume = group.Key;
+            foreach (var chunk in group.Select(g => g.Window).Chunk(batchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();

@@ -114,6 +114,11 @@ public sealed class TrainSettings : CommandSettings
     [Description("Validate on whole files instead (repeatable); they are never trained on.")]
     public string[] ValidationFiles { get; init; } = [];
 
+    [CommandOption("--val-windows <N>")]
+    [Description("Validation windows scored per epoch (a fixed random sample of the held-out data; 0 = all of it).")]
+    [DefaultValue(64)]
+    public int ValidationWindows { get; init; } = 64;
+
     [CommandOption("--patience <EPOCHS>")]
     [Description("Stop after this many epochs without a better validation F1 (0 = never).")]
     [DefaultValue(5)]
@@ -173,6 +178,7 @@ public sealed class TrainSettings : CommandSettings
         Augmentation = AugmentationOptions.Parse(Augment),
         RejectEmptyProbability = RejectEmpty,
         Patience = Patience,
+        ValidationWindows = ValidationWindows,
         Seed = Seed,
         Device = Device,
     };
