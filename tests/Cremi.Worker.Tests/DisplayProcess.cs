@@ -32,9 +32,12 @@ internal sealed partial class DisplayProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static async Task<DisplayProcess> StartAsync(params string[] args)
+    public static Task<DisplayProcess> StartAsync(params string[] args) => StartCommandAsync(["display", .. args, "--port", "0", "--log-requests"]);
+
+    /// <summary>Any verb that ends by serving (e.g. `generate ... --display --port 0`), with its full arguments.</summary>
+    public static async Task<DisplayProcess> StartCommandAsync(params string[] args)
     {
-        var process = new DisplayProcess(["display", .. args, "--port", "0", "--log-requests"]);
+        var process = new DisplayProcess(args);
         var started = await Task.WhenAny(process._viewer.Task, process._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
         if (started != process._viewer.Task)
         {

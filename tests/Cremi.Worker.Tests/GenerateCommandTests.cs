@@ -78,4 +78,19 @@ public sealed class GenerateCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("--arch seed", run.Errors);
     }
+
+    [Fact]
+    public async Task Generate_with_display_serves_the_data_and_the_new_mask()
+    {
+        var data = TinyData();
+        var model = TinyModel();
+        var mask = _folder.File("shown.hdf");
+        using var process = await DisplayProcess.StartCommandAsync("generate", data, model, "--out", mask, "--display", "--port", "0");
+        using var http = new HttpClient();
+        var state = await http.GetStringAsync(new Uri(process.ViewerUrl, "/state.json"));
+        Assert.Contains("/data/mask", state);
+        Assert.Contains("/data/raw", state);
+        Assert.True(File.Exists(mask));
+        Assert.Equal(0, await process.StopAsync());
+    }
 }

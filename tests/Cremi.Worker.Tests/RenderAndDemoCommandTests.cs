@@ -60,5 +60,8 @@ public sealed class RenderAndDemoCommandTests
         Assert.True(File.Exists(Path.Combine(folder.Path, "model", "model.cremi")));
         Assert.Contains("held-out voxel F1", run.Output);
         Assert.Contains("darkness baseline F1", run.Output);
+        Assert.Contains("held-out-mask.hdf", folder.Names());
+        Assert.Contains("generated mask against the held-out truth", run.Output);
+        Assert.Contains("CREMI score", run.Output);
     }
 }

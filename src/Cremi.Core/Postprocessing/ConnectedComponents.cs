@@ -23,6 +23,23 @@ public static class ConnectedComponents
         return Write(mask, RunComponents.Find(new NonZeroBytes(mask.Data), mask.Shape, connectivity));
     }
 
+    /// <summary>The components of the true voxels of <paramref name="mask"/> as runs, to write out a slab at a time.</summary>
+    public static ComponentRuns Find(Volume<bool> mask, Connectivity connectivity = Connectivity.Corners)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        return new ComponentRuns(RunComponents.Find(new TrueVoxels(mask.Data), mask.Shape, connectivity));
+    }
+
+    /// <summary>
+    /// The components of the voxels of <paramref name="values"/> at or above <paramref name="level"/> as runs: the
+    /// same as labelling the thresholded mask, without building it.
+    /// </summary>
+    public static ComponentRuns FindAtLeast(Volume<byte> values, byte level, Connectivity connectivity = Connectivity.Corners)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new ComponentRuns(RunComponents.Find(new BytesAtLeast(values.Data, level), values.Shape, connectivity));
+    }
+
     /// <summary>The mask without its components of fewer than <paramref name="minVoxels"/> voxels.</summary>
     public static Volume<bool> RemoveSmall(Volume<bool> mask, long minVoxels, Connectivity connectivity = Connectivity.Corners)
     {

@@ -28,6 +28,24 @@ public static class Hysteresis
         return probabilities.With(Keep(components, new BytesAtLeast(probabilities.Data, high)));
     }
 
+    /// <summary>
+    /// The components of the hysteresis mask of uint8 probabilities as runs, to write out a slab at a time: the same
+    /// as <see cref="ConnectedComponents.Label(Volume{bool}, Connectivity)"/> of <see cref="Apply(Volume{byte}, byte, byte, Connectivity)"/>
+    /// with the same connectivity, without building the mask or the label volume.
+    /// </summary>
+    /// <remarks>
+    /// The mask's components are exactly the seeded components of p ≥ low (kept whole, and nothing joins them), in the
+    /// same scan order, so they need no second labelling.
+    /// </remarks>
+    public static ComponentRuns Components(Volume<byte> probabilities, byte low, byte high, Connectivity connectivity = Connectivity.Corners)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        Check(low, high);
+        var components = RunComponents.Find(new BytesAtLeast(probabilities.Data, low), probabilities.Shape, connectivity);
+        var seeded = Seeded(components, new BytesAtLeast(probabilities.Data, high));
+        return new ComponentRuns(components, k => seeded[k]);
+    }
+
     private static void Check(float low, float high)
     {
         if (float.IsNaN(low) || float.IsNaN(high) || low > high)
@@ -35,6 +53,13 @@ public static class Hysteresis
     }
 
     private static bool[] Keep<TStrong>(RunComponents components, TStrong strong) where TStrong : struct, IForeground
+    {
+        var seeded = Seeded(components, strong);
+        return ConnectedComponents.Fill(components, k => seeded[k]);
+    }
+
+    /// <summary>Which components hold a strong voxel.</summary>
+    private static bool[] Seeded<TStrong>(RunComponents components, TStrong strong) where TStrong : struct, IForeground
     {
         var seeded = new bool[components.Count];
         for (var row = 0; row < components.RowStart.Length - 1; row++)
@@ -51,6 +76,6 @@ public static class Hysteresis
                 break;
             }
         }
-        return ConnectedComponents.Fill(components, k => seeded[k]);
+        return seeded;
     }
 }

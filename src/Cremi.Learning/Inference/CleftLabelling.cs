@@ -21,24 +21,31 @@ public sealed record CleftLabelling(double Threshold, double? Low = null, double
 
     public bool IsDouble => Low is not null || High is not null;
 
+    /// <summary>The whole id volume at once (8 bytes per voxel); <see cref="Find"/> writes it a slab at a time.</summary>
     public ComponentLabels Apply(Volume<byte> scores)
     {
-        Volume<bool> mask;
+        ArgumentNullException.ThrowIfNull(scores);
+        return Find(scores).ToLabels(scores.Resolution, scores.Offset);
+    }
+
+    /// <summary>
+    /// The cleft ids as runs, to write out a slab at a time: the same ids as thresholding (or hysteresis), labelling
+    /// and removing small components volume by volume, without ever holding a mask or a uint64 volume (a full CREMI
+    /// sample's would be 1.56 GB).
+    /// </summary>
+    public ComponentRuns Find(Volume<byte> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ComponentRuns components;
         if (IsDouble)
         {
             var (low, high) = (Low ?? Threshold, High ?? Threshold);
             if (low > high) throw new ArgumentException($"--low {low} is above --high {high}");
-            mask = Hysteresis.Apply(scores, Level(low), Level(high), Connectivity.Corners);
+            components = Hysteresis.Components(scores, Level(low), Level(high), Connectivity.Corners);
         }
         else
-        {
-            var level = Level(Threshold);
-            var data = new bool[scores.Data.Length];
-            for (var i = 0; i < data.Length; i++) data[i] = scores.Data[i] >= level;
-            mask = scores.With(data);
-        }
-        var labels = ConnectedComponents.Label(mask, Connectivity.Corners);
-        return MinSize > 1 ? ConnectedComponents.RemoveSmall(labels, MinSize) : labels;
+            components = ConnectedComponents.FindAtLeast(scores, Level(Threshold), Connectivity.Corners);
+        return MinSize > 1 ? components.RemoveSmall(MinSize) : components;
     }
 
     /// <summary>p in [0, 1] to p × 255, rounded half up.</summary>

@@ -41,6 +41,15 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         [DefaultValue(3.0)]
         public double TrainMinutes { get; init; } = 3;
 
+        [CommandOption("--display")]
+        [Description("At the end, serve the held-out volume and its generated mask to Neuroglancer until Ctrl-C.")]
+        public bool Display { get; init; }
+
+        [CommandOption("--port <PORT>")]
+        [Description("Port for --display (loopback only; 0 picks a free one).")]
+        [DefaultValue(9000)]
+        public int Port { get; init; } = 9000;
+
         [CommandOption("--window <Z,Y,X>")]
         [Description("Training window (multiples of 2,4,4 for the demo network); small, so a CPU does many steps.")]
         [DefaultValue("8,64,64")]
@@ -89,6 +98,22 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
             table.AddRow("darkness baseline F1", $"{t.Baseline.F1:F3} (raw <= {t.Baseline.Threshold}, tuned on the held-out volume)");
         }
         console.Write(table);
+
+        if (training is { } trained)
+        {
+            // The held-out volume through the whole product path: generate a mask, then score it.
+            var maskPath = Path.Combine(settings.Output, "held-out-mask.hdf");
+            var generate = new GenerateSettings { Data = heldOutPath, Model = trained.Result.BestModelPath, Output = maskPath, Port = settings.Port };
+            GenerateCommand.Run(console, generate, maskPath, cancellationToken);
+            EvaluationReport.Write(console, Evaluation.Compare(heldOutPath, maskPath), json: false,
+                $"generated mask against the held-out truth (seed {settings.Seed + 1})");
+            if (settings.Display) GenerateCommand.DisplayResult(console, generate, maskPath, cancellationToken);
+        }
+        else if (settings.Display)
+        {
+            DisplayCommand.ServeAsync(console, dataPath, null, new Viewer.Neuroglancer.NeuroglancerServerOptions { Port = settings.Port },
+                cancellationToken).GetAwaiter().GetResult();
+        }
         return 0;
     }
 

@@ -51,7 +51,19 @@ public sealed class DisplayCommand(IAnsiConsole console) : AsyncCommand<DisplayC
             OnResponse = settings.LogRequests ? (path, status) => Console.Out.WriteLine($"GET {path} {status}") : null,
         };
         options.Validate(); // refuse an unsafe bind before spending time on the files
-        var catalog = VolumeCatalog.Open(settings.Data, settings.Mask);
+        await ServeAsync(console, settings.Data, settings.Mask, options, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>
+    /// Serves DATA (and MASK) until Ctrl-C, SIGTERM or cancellation, printing the viewer URL; also used by
+    /// `generate --display`, `test --display` and `demo --display` to open their results.
+    /// </summary>
+    internal static async Task ServeAsync(IAnsiConsole console, string data, string? mask, NeuroglancerServerOptions options,
+        CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var catalog = VolumeCatalog.Open(data, mask);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -59,7 +71,7 @@ public sealed class DisplayCommand(IAnsiConsole console) : AsyncCommand<DisplayC
         await using var server = await NeuroglancerServer.StartAsync(catalog, options, stop.Token);
 
         var names = string.Join(", ", catalog.Layers.Select(l => l.Name));
-        console.MarkupLineInterpolated($"serving [green]{names}[/] of {settings.Data} at {server.BaseAddress}");
+        console.MarkupLineInterpolated($"serving [green]{names}[/] of {data} at {server.BaseAddress}");
         if (!server.ViewerAvailable)
             console.MarkupLineInterpolated($"[yellow]warning:[/] {ViewerAssets.MissingReason}");
         // The short form (state fetched from /state.json) survives terminals that wrap long lines; /volumes links
@@ -69,7 +81,6 @@ public sealed class DisplayCommand(IAnsiConsole console) : AsyncCommand<DisplayC
         console.MarkupLine("press Ctrl-C to stop");
         await server.RunUntilCancelledAsync(stop.Token);
         console.MarkupLine("stopped");
-        return 0;
 
         void Stop(PosixSignalContext signal)
         {

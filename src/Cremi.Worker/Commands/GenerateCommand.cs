@@ -1,3 +1,4 @@
+using Cremi.Viewer.Neuroglancer;
 using System.Diagnostics;
 using System.Globalization;
 using Cremi.Hdf5;
@@ -18,8 +19,13 @@ public sealed class GenerateCommand(IAnsiConsole console) : Command<GenerateSett
         var output = settings.Output ?? throw new UserInputException("--out MASK.hdf is required");
         OutputFile.CheckWritable(output, settings.Overwrite);
         Run(console, settings, output, cancellationToken);
+        if (settings.Display) DisplayResult(console, settings, output, cancellationToken);
         return 0;
     }
+
+    internal static void DisplayResult(IAnsiConsole console, GenerateSettings settings, string output, CancellationToken cancellationToken) =>
+        DisplayCommand.ServeAsync(console, settings.Data, output, new NeuroglancerServerOptions { Port = settings.Port }, cancellationToken)
+            .GetAwaiter().GetResult();
 
     /// <summary>Generates OUTPUT from the settings with a progress bar and prints the summary; shared with `cremi test`.</summary>
     internal static GenerationResult Run(IAnsiConsole console, GenerateSettings settings, string output, CancellationToken cancellationToken)

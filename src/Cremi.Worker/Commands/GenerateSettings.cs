@@ -77,6 +77,15 @@ public class GenerateSettings : CommandSettings
     [Description("The Python tool's generation: stride = window, batch 1, no blending, per-window min/max, partial windows skipped.")]
     public bool Naive { get; init; }
 
+    [CommandOption("--display")]
+    [Description("When done, serve the data and the new mask to Neuroglancer (as `cremi display`) until Ctrl-C.")]
+    public bool Display { get; init; }
+
+    [CommandOption("--port <PORT>")]
+    [Description("Port for --display (loopback only; 0 picks a free one).")]
+    [DefaultValue(9000)]
+    public int Port { get; init; } = 9000;
+
     [CommandOption("--overwrite")]
     public bool Overwrite { get; init; }
 

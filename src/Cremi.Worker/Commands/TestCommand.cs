@@ -33,6 +33,7 @@ public sealed class TestCommand(IAnsiConsole console) : Command<TestCommand.Sett
             GenerateCommand.Run(progressConsole, settings, output, cancellationToken);
             var metrics = Evaluation.Compare(settings.Data, output);
             EvaluationReport.Write(console, metrics, settings.Json, $"{Path.GetFileName(settings.Model)} on {Path.GetFileName(settings.Data)}");
+            if (settings.Display) GenerateCommand.DisplayResult(console, settings, output, cancellationToken);
             return 0;
         }
         finally

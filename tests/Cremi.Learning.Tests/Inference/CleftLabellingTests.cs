@@ -1,3 +1,4 @@
+using Cremi.Core.Postprocessing;
 using Cremi.Core.Volumes;
 using Cremi.Learning.Inference;
 
@@ -29,6 +30,34 @@ public sealed class CleftLabellingTests
         Assert.Equal(1, labels.Count);
         Assert.Equal(4, labels.Sizes[0]);
         Assert.Equal(CleftLabel.Background, labels.Labels[0, 0, 5]);
+    }
+
+    [Theory]
+    [InlineData(null, null, 1)]
+    [InlineData(null, null, 3)]
+    [InlineData(0.3, 0.8, 2)]
+    [InlineData(0.3, 0.8, 5)]
+    public void Ids_written_a_slab_at_a_time_equal_thresholding_labelling_and_removing_small_ones_whole(double? low, double? high, int depth)
+    {
+        var random = new Random(11);
+        var scores = new Volume<byte>(new Shape3(7, 12, 15), VoxelSize.Cremi);
+        for (var i = 0; i < scores.Data.Length; i++) scores.Data[i] = (byte)(random.NextDouble() < 0.25 ? random.Next(60, 256) : random.Next(0, 60));
+        var labelling = new CleftLabelling(0.5, low, high, MinSize: 3);
+        var mask = labelling.IsDouble
+            ? Hysteresis.Apply(scores, CleftLabelling.Level(0.3), CleftLabelling.Level(0.8))
+            : scores.With(Array.ConvertAll(scores.Data, v => v >= CleftLabelling.Level(0.5)));
+        var expected = ConnectedComponents.RemoveSmall(ConnectedComponents.Label(mask), 3);
+
+        var clefts = labelling.Find(scores);
+        var ids = new ulong[scores.Shape.Count];
+        var section = scores.Shape.SectionSize;
+        for (var z0 = 0; z0 < scores.Shape.Z; z0 += depth)
+            clefts.WriteSections(z0, ids.AsSpan(z0 * section, Math.Min(depth, scores.Shape.Z - z0) * section));
+
+        Assert.True(expected.Count > 1);
+        Assert.Equal(expected.Sizes, clefts.Sizes);
+        Assert.Equal(expected.Labels.Data, ids);
+        Assert.Equal(expected.Labels.Data, labelling.Apply(scores).Labels.Data);
     }
 
     [Fact]
