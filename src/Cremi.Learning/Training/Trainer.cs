@@ -63,7 +63,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var validationHasClefts = validation.Any(v => v.CountCleftVoxels() > 0);
         if (!validationHasClefts)
             _observer.OnMessage("the validation data holds no cleft voxel: the best model is chosen by validation loss; use --val FILE or a larger --val-fraction for F1-based selection");
-        _observer.OnStart(state.Step, totalSteps, ComputeDevice.Describe(device), spec.ParameterCount());
+        _observer.OnStart(state.Step, totalSteps, ComputeDevice.Describe(device), spec.ParameterCount(), options.TimeBudget);
         var clock = Stopwatch.StartNew();
         var epochClock = Stopwatch.StartNew();
         double lossSum = 0, lastLr = 0;
@@ -170,6 +170,9 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             },
         }, model);
 
+    // metrics.json is for scripts and dashboards: snake_case throughout, like history.csv's header.
+    private static readonly JsonSerializerOptions MetricsJson = new(TrainingJson.Options) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     private static void WriteHistory(string folder, CheckpointState state)
     {
         File.WriteAllText(Path.Combine(folder, "history.csv"), TrainingHistory.ToCsv(state.History));
@@ -178,6 +181,6 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             steps = state.Step, epochs = state.Epoch, best_f1 = state.BestF1, best_threshold = state.BestThreshold,
             last = state.History.LastOrDefault(),
         };
-        File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, TrainingJson.Options));
+        File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, MetricsJson));
     }
 }

@@ -7,17 +7,22 @@ namespace Cremi.Worker.Commands;
 internal sealed class TrainProgress(ProgressTask task, IAnsiConsole console) : ITrainingObserver
 {
     private string _validation = "validation: pending";
+    private readonly System.Diagnostics.Stopwatch _clock = new();
+    private TimeSpan? _budget;
 
-    public void OnStart(long firstStep, long totalSteps, string device, long parameters)
+    public void OnStart(long firstStep, long totalSteps, string device, long parameters, TimeSpan? budget)
     {
-        task.MaxValue = totalSteps;
-        task.Value = firstStep;
+        // A time-budgeted run ends on the clock, so the bar shows time spent rather than steps done.
+        _budget = budget;
+        _clock.Start();
+        task.MaxValue = budget?.TotalSeconds ?? totalSteps;
+        task.Value = budget is null ? firstStep : 0;
         console.MarkupLineInterpolated($"training on [bold]{device}[/], {parameters:N0} parameters, steps {firstStep}..{totalSteps}");
     }
 
     public void OnStep(long step, double loss, double learningRate)
     {
-        task.Value = step;
+        task.Value = _budget is null ? step : Math.Min(_clock.Elapsed.TotalSeconds, task.MaxValue);
         task.Description = Markup.Escape($"step {step}  loss {loss:F4}  lr {learningRate:E1}  {_validation}");
     }
 
