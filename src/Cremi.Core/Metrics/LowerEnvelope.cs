@@ -6,7 +6,7 @@ namespace Cremi.Core.Metrics;
 /// every p, in O(n). Applying it along x, then y, then z gives the exact Euclidean distance transform, because the
 /// squared Euclidean distance is a sum of per-axis terms. w is the squared voxel size of the axis in nm².
 /// </summary>
-internal sealed class LowerEnvelope
+public sealed class LowerEnvelope
 {
     private readonly double[] _f;
     private readonly int[] _roots;

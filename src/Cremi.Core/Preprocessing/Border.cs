@@ -1,3 +1,5 @@
+using Cremi.Core.Sampling;
+
 namespace Cremi.Core.Preprocessing;
 
 /// <summary>
@@ -6,14 +8,8 @@ namespace Cremi.Core.Preprocessing;
 /// </summary>
 internal static class Border
 {
-    /// <summary>BORDER_REFLECT_101 (gfedcb|abcdefgh|gfedcba): OpenCV's default; loops for offsets wider than the image.</summary>
-    public static int Reflect101(int p, int length)
-    {
-        if (length == 1) return 0;
-        while ((uint)p >= (uint)length)
-            p = p < 0 ? -p : 2 * length - 2 - p;
-        return p;
-    }
+    /// <summary>BORDER_REFLECT_101 (gfedcb|abcdefgh|gfedcba): OpenCV's default, the same mirror as window sampling.</summary>
+    public static int Reflect101(int p, int length) => Reflection.Index(p, length);
 
     /// <summary>BORDER_REPLICATE (aaaaaa|abcdefgh|hhhhhhh).</summary>
     public static int Replicate(int p, int length) => Math.Clamp(p, 0, length - 1);

@@ -48,9 +48,11 @@ public sealed class RandomWindowSampler
 
     private int Jitter(int size) => size < 4 ? 0 : _random.Next(-size / 4, size / 4 + 1);
 
-    /// <summary>A start so the window lies inside when it fits, else centred with reflection on both sides.</summary>
-    private int Uniform(int length, int size) =>
-        length >= size ? _random.Next(0, length - size + 1) : -((size - length + 1) / 2);
+    private int Uniform(int length, int size) => UniformStart(_random, length, size);
+
+    /// <summary>A random start so the window lies inside when it fits, else centred with reflection on both sides.</summary>
+    internal static int UniformStart(Random random, int length, int size) =>
+        length >= size ? random.Next(0, length - size + 1) : -((size - length + 1) / 2);
 
     private static long[] CleftVoxelIndex(ReadOnlySpan<ulong> clefts)
     {

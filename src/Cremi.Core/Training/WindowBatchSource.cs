@@ -76,6 +76,5 @@ public sealed class WindowBatchSource
         return i < 0 ? _volumes.Count - 1 : i;
     }
 
-    private int Start(int length, int size) =>
-        length >= size ? _random.Next(0, length - size + 1) : -((size - length + 1) / 2);
+    private int Start(int length, int size) => RandomWindowSampler.UniformStart(_random, length, size);
 }

@@ -1,3 +1,4 @@
+using Cremi.Learning.IO;
 using System.IO.Compression;
 
 namespace Cremi.Learning.Training;
@@ -8,24 +9,13 @@ namespace Cremi.Learning.Training;
 /// </summary>
 internal static class ZipContainer
 {
-    public static void WriteAtomically(string path, Action<ZipArchive> fill)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}");
-        try
+    public static void WriteAtomically(string path, Action<ZipArchive> fill) =>
+        AtomicWrite.To(path, temporary =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew))
-            using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
-                fill(zip);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+            using var stream = new FileStream(temporary, FileMode.CreateNew);
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create);
+            fill(zip);
+        });
 
     public static void WriteText(ZipArchive zip, string name, string text)
     {

@@ -1,3 +1,4 @@
+using Cremi.Learning.IO;
 using System.Collections;
 using System.IO.Compression;
 using TorchSharp;
@@ -36,7 +37,7 @@ public static class WeightFiles
 
     /// <summary>Writes the module's state_dict in PyTorch's zip format (atomically: a temporary file, then a rename).</summary>
     public static void SavePyTorch(nn.Module module, string path) =>
-        WriteAtomically(path, temporary => module.save_py(temporary));
+        AtomicWrite.To(path, temporary => module.save_py(temporary));
 
     /// <summary>Loads TorchSharp's own format (<c>module.save</c>), checking keys and shapes first.</summary>
     public static void LoadTorchSharp(nn.Module module, string path)
@@ -61,7 +62,7 @@ public static class WeightFiles
 
     /// <summary>Writes TorchSharp's own format (atomically).</summary>
     public static void SaveTorchSharp(nn.Module module, string path) =>
-        WriteAtomically(path, temporary => module.save(temporary));
+        AtomicWrite.To(path, temporary => module.save(temporary));
 
     /// <summary>The tensors of a PyTorch state_dict file, by key (the caller disposes them).</summary>
     public static Dictionary<string, Tensor> ReadPyTorchStateDict(string path)
@@ -135,22 +136,6 @@ public static class WeightFiles
         catch (InvalidDataException)
         {
             return false;
-        }
-    }
-
-    private static void WriteAtomically(string path, Action<string> write)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            write(temporary);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
 }
