@@ -76,7 +76,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         var preprocessed = SeedPreprocessing.Apply(raw);
         var preprocessSeconds = watch.Elapsed.TotalSeconds;
 
-        var z = SectionChooser.MostClefts(file);
+        var z = SectionChooser.MostClefts(clefts); // the labels are in memory already
         var sectionPng = Path.Combine(settings.Output, "section.png");
         var preprocessedPng = Path.Combine(settings.Output, "section-preprocessed.png");
         OutputFile.WriteAllBytes(sectionPng, SectionRenderer.RenderPng(raw, z, clefts));
