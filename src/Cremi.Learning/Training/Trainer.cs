@@ -34,6 +34,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var checkpointPath = Path.Combine(outputFolder, CheckpointName);
 
         var device = ComputeDevice.Resolve(options.Device);
+        CpuKernels.RequireTrainingSafe(device);
         if (device.type == DeviceType.CUDA)
         {
             // TorchSharp 0.107 has no autocast; TF32 tensor cores are the mixed precision it offers.
@@ -46,6 +47,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         manual_seed(options.Seed + state.Step);
         using var model = state.Spec.Build();
         if (initFromPth is not null && resumeFrom is null) WeightFiles.LoadPyTorch(model, initFromPth);
+        else if (resumeFrom is null) OutputPrior.Apply(model, options.Target);
         model.to(device);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         if (resumeFrom is not null) Checkpoint.Restore(resumeFrom, model, optimizer);

@@ -17,15 +17,19 @@ public sealed class ResourceMeter
     public double CpuSeconds => (Process.GetCurrentProcess().TotalProcessorTime - _cpuStart).TotalSeconds;
 
     /// <summary>Peak resident set size of this process so far, in bytes (0 where /proc is unavailable).</summary>
-    public static long PeakRssBytes()
+    public static long PeakRssBytes() => StatusKilobytes("VmHWM:") * 1024;
+
+    /// <summary>Resident set size now, in bytes (0 where /proc is unavailable): for growth over a long run.</summary>
+    public static long CurrentRssBytes() => StatusKilobytes("VmRSS:") * 1024;
+
+    private static long StatusKilobytes(string key)
     {
         const string status = "/proc/self/status";
         if (!File.Exists(status)) return 0;
         foreach (var line in File.ReadLines(status))
         {
-            if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
-            var kb = line["VmHWM:".Length..].Trim().Split(' ')[0];
-            return long.Parse(kb) * 1024;
+            if (!line.StartsWith(key, StringComparison.Ordinal)) continue;
+            return long.Parse(line[key.Length..].Trim().Split(' ')[0]);
         }
         return 0;
     }

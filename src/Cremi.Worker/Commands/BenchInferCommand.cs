@@ -93,7 +93,7 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
                 .Add("arch", seed ? "seed" : "unet").Add("filters", spec.Filters).Add("mode", settings.Naive ? "naive" : "sliding-window")
                 .Add("weights", "random, fixed seed").Add("shape", shape.ToString()).Add("window", window.ToString())
                 .Add("windows", windowCount).Add("device", ComputeDevice.Describe(device))
-                .Add("onednn_max_cpu_isa", Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? "AVX (the learning library's default)")
+                .Add("onednn_max_cpu_isa", CpuKernels.Description)
                 .Add("predict_s", Math.Round(r.PredictSeconds, 2)).Add("total_s", Math.Round(r.TotalSeconds, 2))
                 .Add("voxels_per_s", Math.Round(shape.Count / r.PredictSeconds), $"{shape.Count / r.PredictSeconds / 1e3:N1} k/s (prediction stage)")
                 .Add("voxels_per_s_total", Math.Round(shape.Count / r.TotalSeconds), $"{shape.Count / r.TotalSeconds / 1e3:N1} k/s (incl. I/O, labels)")

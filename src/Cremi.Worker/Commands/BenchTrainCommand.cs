@@ -1,0 +1,154 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Cremi.Core.Augmentation;
+using Cremi.Core.Preprocessing;
+using Cremi.Core.Synthesis;
+using Cremi.Core.Volumes;
+using Cremi.Learning.Devices;
+using Cremi.Learning.Losses;
+using Cremi.Learning.Models;
+using Cremi.Learning.Training;
+using Cremi.Worker.Benchmarks;
+using Cremi.Worker.Workflows;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Cremi.Worker.Commands;
+
+/// <summary>
+/// `cremi bench train`: training throughput (samples/s, voxels/s) of a fixed network and batch through the real
+/// trainer (prefetching loader, augmentation, AdamW, loss), and memory: peak RSS, and RSS at step 50 against the
+/// last step, which must stay within 10 % (every tensor of a step disposed).
+/// </summary>
+public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrainCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--shape <Z,Y,X>")]
+        [Description("Size of the synthetic training volume.")]
+        [DefaultValue("32,256,256")]
+        public string Shape { get; init; } = "32,256,256";
+
+        [CommandOption("--arch <ARCH>")]
+        [Description("unet or seed.")]
+        [DefaultValue("unet")]
+        public string Arch { get; init; } = "unet";
+
+        [CommandOption("--filters <N>")]
+        [DefaultValue(8)]
+        public int Filters { get; init; } = 8;
+
+        [CommandOption("--window <Z,Y,X>")]
+        [DefaultValue("8,128,128")]
+        public string Window { get; init; } = "8,128,128";
+
+        [CommandOption("--batch <N>")]
+        [DefaultValue(2)]
+        public int Batch { get; init; } = 2;
+
+        [CommandOption("--steps <N>")]
+        [Description("Optimizer steps measured (the first 5 are warm-up and not timed).")]
+        [DefaultValue(100)]
+        public int Steps { get; init; } = 100;
+
+        [CommandOption("--seed <N>")]
+        [DefaultValue(1)]
+        public int Seed { get; init; } = 1;
+
+        [CommandOption("--json")]
+        [Description("Print the figures as JSON.")]
+        public bool Json { get; init; }
+
+        public override Spectre.Console.ValidationResult Validate() => Steps < 10
+            ? Spectre.Console.ValidationResult.Error("--steps must be at least 10 (5 warm-up steps are not timed)")
+            : Spectre.Console.ValidationResult.Success();
+    }
+
+    private const int WarmupSteps = 5;
+    private const int EarlyRssStep = 50;
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var shape = Shape3.Parse(settings.Shape);
+        var window = Shape3.Parse(settings.Window);
+        var spec = settings.Arch.Equals("seed", StringComparison.OrdinalIgnoreCase)
+            ? ModelSpec.Seed(settings.Filters)
+            : ModelSpec.Unet(settings.Filters);
+        spec.ValidateWindow(window);
+        var folder = Directory.CreateTempSubdirectory("cremi-bench-train-").FullName;
+        try
+        {
+            var dataPath = Path.Combine(folder, "data.hdf");
+            SyntheticFile.Write(dataPath, new SyntheticEmOptions(shape, settings.Seed), cancellationToken: cancellationToken);
+            var preprocessing = PreprocessingSpec.Parse("meanstd");
+            var volume = TrainingData.Load(dataPath, preprocessing);
+            var options = new TrainingOptions
+            {
+                Window = window, BatchSize = settings.Batch, StepsPerEpoch = settings.Steps, Epochs = 1, Seed = settings.Seed,
+                Loss = new LossSpec(Bce: 1, Dice: 1, Iou: 0, PosWeight: 5), Augmentation = AugmentationOptions.Parse("flip,rot90,intensity"),
+                ValidationWindows = 1, Patience = 0,
+            };
+            var meter = new StepMeter();
+            new Trainer(meter).Run([volume], [volume], spec, options, preprocessing.ToString(), Path.Combine(folder, "run"),
+                cancellationToken: cancellationToken);
+
+            var timed = meter.StepSeconds.Skip(WarmupSteps).ToArray();
+            var stepSeconds = timed.Sum() / timed.Length;
+            var samples = settings.Batch / stepSeconds;
+            var earlyStep = Math.Min(EarlyRssStep, settings.Steps);
+            var rssEarly = meter.RssAt(earlyStep);
+            var rssLast = meter.RssAt(settings.Steps);
+            new BenchReport("train")
+                .Add("arch", spec.Arch.ToString().ToLowerInvariant()).Add("filters", spec.Filters).Add("parameters", spec.ParameterCount())
+                .Add("window", window.ToString()).Add("batch", settings.Batch).Add("steps", settings.Steps)
+                .Add("device", meter.Device).Add("onednn_max_cpu_isa", CpuKernels.Description)
+                .Add("step_s", Math.Round(stepSeconds, 4), $"{stepSeconds:F3} s (mean of steps {WarmupSteps + 1}..{settings.Steps})")
+                .Add("median_step_s", Math.Round(Median(timed), 4))
+                .Add("samples_per_s", Math.Round(samples, 3), $"{samples:F2} windows/s")
+                .Add("voxels_per_s", Math.Round(samples * window.Count), $"{samples * window.Count / 1e3:N1} k/s")
+                .Add("rss_early_step", earlyStep)
+                .Add("rss_early_bytes", rssEarly, $"{BenchReport.Megabytes(rssEarly)} after step {earlyStep}")
+                .Add("rss_last_bytes", rssLast, $"{BenchReport.Megabytes(rssLast)} after step {settings.Steps}")
+                .Add("rss_growth", Math.Round((double)rssLast / rssEarly - 1, 4), $"{100.0 * rssLast / rssEarly - 100:F1} %")
+                .Add("peak_rss_bytes", ResourceMeter.PeakRssBytes(), BenchReport.Megabytes(ResourceMeter.PeakRssBytes()))
+                .Add("cores", Environment.ProcessorCount)
+                .Write(console, settings.Json);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>Times each optimizer step (from the end of the previous one, so data waits count) and samples RSS.</summary>
+    private sealed class StepMeter : ITrainingObserver
+    {
+        private readonly Stopwatch _clock = new();
+        private readonly Dictionary<long, long> _rss = [];
+
+        public List<double> StepSeconds { get; } = [];
+        public string Device { get; private set; } = "";
+
+        public long RssAt(long step) => _rss.GetValueOrDefault(step);
+
+        public void OnStart(long firstStep, long totalSteps, string device, long parameters, TimeSpan? budget)
+        {
+            Device = device;
+            _clock.Restart();
+        }
+
+        public void OnStep(long step, double loss, double learningRate)
+        {
+            StepSeconds.Add(_clock.Elapsed.TotalSeconds);
+            _rss[step] = ResourceMeter.CurrentRssBytes();
+            _clock.Restart();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace Cremi.Worker.Tests;
+
+/// <summary>`cremi bench train --json`: the figures the training issue asks for, measured on a real (tiny) run.</summary>
+public sealed class BenchTrainCommandTests
+{
+    [Fact]
+    public void Reports_throughput_and_memory_of_real_training_steps()
+    {
+        var run = CliRun.Of("bench", "train", "--shape", "8,64,64", "--filters", "2", "--window", "8,32,32", "--steps", "12", "--json");
+        Assert.True(run.ExitCode == 0, run.Errors + run.Output);
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        var step = root.GetProperty("step_s").GetDouble();
+        Assert.InRange(step, 1e-4, 60);
+        // samples/s and voxels/s follow from the step time, batch and window (2 windows of 8x32x32 per step).
+        Assert.Equal(2 / step, root.GetProperty("samples_per_s").GetDouble(), 0.01 * 2 / step);
+        Assert.Equal(2 / step * 8 * 32 * 32, root.GetProperty("voxels_per_s").GetDouble(), 0.01 * 2 / step * 8 * 32 * 32);
+        Assert.True(root.GetProperty("rss_last_bytes").GetInt64() > 50L << 20, "RSS of a process holding libtorch");
+        Assert.True(root.GetProperty("peak_rss_bytes").GetInt64() >= root.GetProperty("rss_last_bytes").GetInt64());
+        Assert.Equal(12, root.GetProperty("rss_early_step").GetInt32()); // step 50, or the last of a shorter run
+        Assert.Equal(12, root.GetProperty("steps").GetInt32());
+    }
+
+    [Fact]
+    public void Too_few_steps_is_a_usage_error() =>
+        Assert.Equal(2, CliRun.Of("bench", "train", "--steps", "3").ExitCode);
+}
