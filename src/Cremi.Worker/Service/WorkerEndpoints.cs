@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Cremi.Viewer.Neuroglancer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,8 @@ public static class WorkerEndpoints
 {
     public static void MapWorkerEndpoints(this WebApplication app)
     {
+        // Same rule as `cremi display`: loopback Host names only, or the token when bound to the network.
+        app.UseDisplayAccessGuard(app.Services.GetRequiredService<IOptions<DisplayOptions>>().Value.Token);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (WorkerReadiness readiness) =>
             readiness.Ready ? Results.Text("ready\n") : Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable));
