@@ -23,6 +23,9 @@ public static class CliErrors
             case Cremi.Learning.Training.ModelFileException model:
                 Line(console, model.Message);
                 return Failure;
+            case Microsoft.Extensions.Options.OptionsValidationException settings:
+                Line(console, $"invalid settings: {string.Join("; ", settings.Failures)}");
+                return Failure;
             case CommandAppException or CommandParseException or CommandRuntimeException:
                 Line(console, error.Message);
                 return Usage;

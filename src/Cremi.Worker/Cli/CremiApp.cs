@@ -40,6 +40,9 @@ public static class CremiApp
                 .WithDescription("Score predicted clefts against true ones: voxel F1/IoU and the CREMI metric (ADGT, ADF, FP/FN at 200 nm).")
                 .WithExample("evaluate", "sample_A.hdf", "mask.hdf", "--json");
             config.AddCommand<GenerateCommand>("generate").WithDescription("Predict cleft probabilities and ids for a volume with a trained model (streamed, atomic).").WithExample("generate", "sample.hdf", "run1/model.cremi", "--out", "mask.hdf");
+            config.AddCommand<WorkerCommand>("worker")
+                .WithDescription("Run the worker service: watch an inbox, run train/generate/test jobs, publish to an outbox (until SIGTERM).")
+                .WithExample("worker", "--inbox", "in", "--outbox", "out", "--failed", "failed", "--model", "run1/model.cremi");
             config.AddBranch("bench", bench =>
             {
                 bench.SetDescription("Measure the project's performance figures (time, throughput, peak memory).");

@@ -20,26 +20,11 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
-        var spec = settings.ModelSpec();
-        var options = settings.TrainingOptions();
-        spec.ValidateWindow(options.Window);
-        var preprocessing = PreprocessingSpec.Parse(settings.Preprocess);
-        if (settings.Resume is not null && !File.Exists(settings.Resume))
-            throw new UserInputException($"{settings.Resume}: checkpoint does not exist");
-
-        var volumes = new List<TrainingVolume>();
-        console.Status().Start("loading and preprocessing training data", _ =>
-        {
-            foreach (var path in settings.Data.Concat(settings.ValidationFiles).Distinct())
-                volumes.Add(TrainingData.Load(path, preprocessing));
-        });
-        var split = settings.ValidationFiles.Length > 0
-            ? ValidationSplit.ByVolume(settings.ValidationFiles.Select(Path.GetFileName).OfType<string>())
-            : ValidationSplit.ByZ(settings.ValidationFraction);
-        var (train, validation) = split.Apply(volumes);
-        volumes.Clear(); // the split holds copies; let the originals go
+        var run = TrainingRun.Check(settings);
+        console.Status().Start("loading and preprocessing training data", _ => run.Load());
+        var (train, validation, spec, options) = (run.Train, run.Validation, run.Spec, run.Options);
         console.MarkupLineInterpolated(
-            $"data: {train.Count} training part(s) ({train.Sum(v => v.Shape.Count):N0} voxels, {train.Sum(v => v.CountCleftVoxels()):N0} cleft), {validation.Count} validation part(s) ({validation.Sum(v => v.Shape.Count):N0} voxels, {validation.Sum(v => v.CountCleftVoxels()):N0} cleft); preprocessing {preprocessing}");
+            $"data: {train.Count} training part(s) ({train.Sum(v => v.Shape.Count):N0} voxels, {train.Sum(v => v.CountCleftVoxels()):N0} cleft), {validation.Count} validation part(s) ({validation.Sum(v => v.Shape.Count):N0} voxels, {validation.Sum(v => v.CountCleftVoxels()):N0} cleft); preprocessing {run.Preprocessing}");
         console.MarkupLineInterpolated($"model: {spec.Arch.ToString().ToLowerInvariant()}, {spec.ParameterCount():N0} parameters, receptive field {ReceptiveField.Of(spec)} voxels, window {options.Window}");
 
         TrainingResult? result = null;
@@ -48,23 +33,11 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             .Start(progress =>
             {
                 var task = progress.AddTask("starting", maxValue: 1);
-                result = new Trainer(new TrainProgress(task, console)).Run(train, validation, spec, options, preprocessing.ToString(),
-                    settings.Output, settings.Resume, settings.InitFrom, cancellationToken);
+                result = run.Run(new TrainProgress(task, console), cancellationToken);
             });
-
-        var plotPath = Path.Combine(settings.Output, "loss.png");
-        if (result!.History.Count > 0)
-            OutputFile.WriteAllBytes(plotPath, LossCurvePlot.RenderPng(result.History
-                .Select(h => new EpochPoint(h.Epoch, h.TrainLoss, h.ValidationLoss, h.BestF1)).ToList()));
-        if (settings.ExportPth is not null) ExportPyTorch(result.BestModelPath, settings.ExportPth);
-        Summary(result, settings, plotPath);
+        var plotPath = run.PlotPath;
+        Summary(result!, settings, plotPath);
         return 0;
-    }
-
-    private static void ExportPyTorch(string modelPath, string pthPath)
-    {
-        var (_, model) = ModelFile.Load(modelPath, TorchSharp.torch.CPU);
-        using (model) WeightFiles.SavePyTorch(model, pthPath);
     }
 
     private void Summary(TrainingResult result, TrainSettings settings, string plotPath)

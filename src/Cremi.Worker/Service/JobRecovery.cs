@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cremi.Worker.Service;
+
+/// <summary>
+/// Start-up after a stop or a crash: creates the folders, drops half-written outbox staging folders, and queues
+/// again every claimed job that has no published outbox folder. A job whose folder was published just before the
+/// crash is only marked done: outputs are never made twice.
+/// </summary>
+public sealed partial class JobRecovery(JobStore store, Outbox outbox, JobQueue queue, WorkerReadiness readiness,
+    Microsoft.Extensions.Options.IOptions<WorkerOptions> options, ILogger<JobRecovery> log, TimeProvider clock) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        foreach (var folder in new[] { o.Inbox, o.Outbox, o.Work, o.Failed }) Directory.CreateDirectory(folder);
+        outbox.DiscardStaging();
+        foreach (var job in store.Load())
+        {
+            if (outbox.IsPublished(job.Id))
+            {
+                store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outbox.List(job.Id) });
+                continue;
+            }
+            LogResumed(log, job.Id, job.Source, job.Runs);
+            await queue.EnqueueAsync(store.Update(job with { State = JobState.Claimed }), cancellationToken);
+        }
+        readiness.Recovered = true;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(LogLevel.Information, "job {JobId} ({File}) was claimed before the last stop ({Runs} run(s) so far): queued again")]
+    private static partial void LogResumed(ILogger logger, string jobId, string file, int runs);
+}
+
+/// <summary>What /readyz reports: ready once claimed jobs are re-queued and the inbox is watched.</summary>
+public sealed class WorkerReadiness
+{
+    public volatile bool Recovered;
+    public volatile bool Watching;
+    public bool Ready => Recovered && Watching;
+}

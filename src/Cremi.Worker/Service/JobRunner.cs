@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Cremi.Worker.Service;
+
+/// <summary>
+/// The Quartz job: runs one claimed job into outbox staging, publishes it by rename, and records the outcome.
+/// At most Worker:GpuJobs run the network at once. On stop (SIGTERM) the work is cancelled: training checkpoints,
+/// generation stops between blocks, and the job stays claimed so the next start runs it again; a failure moves the
+/// claimed file to failed/ with error.json.
+/// </summary>
+public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolder failed, JobWork work, GpuGate gpu,
+    WorkerTelemetry telemetry, IHostApplicationLifetime lifetime, ILogger<JobRunner> log, TimeProvider clock) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var id = context.MergedJobDataMap.GetString(JobQueue.IdKey) ?? throw new InvalidOperationException("Quartz job without a job id");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        var token = stop.Token;
+        if (store.Find(id) is not { State: JobState.Claimed } job) return; // finished already: exactly once
+
+        try
+        {
+            await gpu.Semaphore.WaitAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopping before it started: it stays claimed
+        }
+        try
+        {
+            await RunAsync(job, token);
+        }
+        finally
+        {
+            gpu.Semaphore.Release();
+        }
+    }
+
+    private async Task RunAsync(JobRecord job, CancellationToken token)
+    {
+        job = store.Update(job with { State = JobState.Running, Runs = job.Runs + 1, StartedAt = clock.GetUtcNow(), Error = null });
+        using var activity = WorkerTelemetry.StartJob(job);
+        var kind = new KeyValuePair<string, object?>("kind", job.Kind.ToString().ToLowerInvariant());
+        telemetry.Started.Add(1, kind);
+        LogStarted(log, job.Id, job.Kind, job.Runs);
+        var clockStart = Stopwatch.StartNew();
+        try
+        {
+            var staging = outbox.Staging(job.Id);
+            // The learning code is synchronous and long: give it a thread of its own, not a pool thread.
+            await Task.Factory.StartNew(() => work.Run(job, staging, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            token.ThrowIfCancellationRequested();
+            IReadOnlyList<string> outputs;
+            using (WorkerTelemetry.Source.StartActivity("publish")) outputs = outbox.Publish(job.Id);
+            store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outputs });
+            telemetry.Succeeded.Add(1, kind);
+            telemetry.Duration.Record(clockStart.Elapsed.TotalSeconds, kind);
+            LogSucceeded(log, job.Id, clockStart.Elapsed.TotalSeconds, outbox.Folder(job.Id));
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            store.Update(job with { State = JobState.Claimed });
+            activity?.SetStatus(ActivityStatusCode.Error, "stopped; resumes on the next start");
+            LogStopped(log, job.Id);
+        }
+        catch (Exception e)
+        {
+            var message = e is Cremi.Hdf5.CremiFileException or Cli.UserInputException or Learning.Training.ModelFileException
+                ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            activity?.SetStatus(ActivityStatusCode.Error, message);
+            failed.Store(store.ClaimedFile(job), new FailureReport(job.Id, job.Source, job.Kind.ToString().ToLowerInvariant(), message,
+                job.Runs, activity?.TraceId.ToString() ?? job.TraceId, clock.GetUtcNow()));
+            store.Update(job with { State = JobState.Failed, FinishedAt = clock.GetUtcNow(), Error = message });
+            telemetry.Failed.Add(1, kind);
+            LogFailed(log, e, job.Id, message);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "job {JobId} ({Kind}) started, run {Run}")]
+    private static partial void LogStarted(ILogger logger, string jobId, JobKind kind, int run);
+
+    [LoggerMessage(LogLevel.Information, "job {JobId} done in {Seconds:F1} s: {Folder}")]
+    private static partial void LogSucceeded(ILogger logger, string jobId, double seconds, string folder);
+
+    [LoggerMessage(LogLevel.Warning, "job {JobId} stopped by shutdown; it stays claimed and resumes on the next start")]
+    private static partial void LogStopped(ILogger logger, string jobId);
+
+    [LoggerMessage(LogLevel.Error, "job {JobId} failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, Exception error, string jobId, string reason);
+}
+
+/// <summary>Limits how many jobs run the network at once (Worker:GpuJobs), whatever Quartz's thread count.</summary>
+public sealed class GpuGate(IOptions<WorkerOptions> options) : IDisposable
+{
+    public SemaphoreSlim Semaphore { get; } = new(options.Value.GpuJobs, options.Value.GpuJobs);
+
+    public void Dispose() => Semaphore.Dispose();
+}

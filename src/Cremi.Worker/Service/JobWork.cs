@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Cremi.Core.Volumes;
+using Cremi.Hdf5;
+using Cremi.Learning.Training;
+using Cremi.Viewer;
+using Cremi.Worker.Cli;
+using Cremi.Worker.Commands;
+using Cremi.Worker.Workflows;
+using Microsoft.Extensions.Logging;
+
+namespace Cremi.Worker.Service;
+
+/// <summary>
+/// What each kind of job does, through the same workflows as the CLI verbs, writing its outputs into a staging
+/// folder: generate → mask.hdf, section.png, metrics.json; test → the same with the evaluation in metrics.json;
+/// train → model.cremi, metrics.json, history.csv, loss.png (checkpoints stay in the work folder, for resuming).
+/// </summary>
+public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, ILogger<JobWork> log)
+{
+    public const string MaskName = "mask.hdf";
+    public const string SectionName = "section.png";
+    public const string MetricsName = "metrics.json";
+
+    public void Run(JobRecord job, string staging, CancellationToken cancellationToken)
+    {
+        if (job.Kind == JobKind.Train) Train(job, staging, cancellationToken);
+        else Generate(job, staging, evaluate: job.Kind == JobKind.Test, cancellationToken);
+    }
+
+    private void Generate(JobRecord job, string staging, bool evaluate, CancellationToken cancellationToken)
+    {
+        var mask = Path.Combine(staging, MaskName);
+        var settings = JobSettings.Generate(job, mask);
+        GenerationResult result;
+        GenerationSetup setup;
+        using (WorkerTelemetry.Source.StartActivity("load")) setup = GenerationSetup.Open(settings, mask);
+        using (setup)
+        using (var infer = WorkerTelemetry.Source.StartActivity("infer"))
+        {
+            var total = setup.WindowCount;
+            long done = 0, nextEvent = 0;
+            infer?.SetTag("cremi.windows", total);
+            infer?.SetTag("cremi.shape", setup.Data.Shape.ToString());
+            // One event per tenth of the windows: enough to see progress and rate without flooding the trace.
+            result = setup.Run(n =>
+            {
+                done += n;
+                if (done < nextEvent) return;
+                nextEvent = done + Math.Max(1, total / 10);
+                infer?.AddEvent(new ActivityEvent("windows", tags: new ActivityTagsCollection { ["done"] = done, ["total"] = total }));
+            }, cancellationToken);
+            var rate = result.Shape.Count / Math.Max(1e-9, result.PredictSeconds);
+            infer?.SetTag("cremi.voxels_per_second", rate);
+            telemetry.VoxelsPerSecond.Record(rate, new KeyValuePair<string, object?>("kind", job.Kind.ToString().ToLowerInvariant()));
+        }
+        using (WorkerTelemetry.Source.StartActivity("render")) RenderSection(job.Inputs[0], mask, Path.Combine(staging, SectionName));
+
+        var metrics = new Dictionary<string, object>
+        {
+            ["job"] = job.Id,
+            ["input"] = job.Source,
+            ["model"] = settings.Model,
+            ["shape_zyx"] = new[] { result.Shape.Z, result.Shape.Y, result.Shape.X },
+            ["clefts"] = result.Clefts,
+            ["cleft_voxels"] = result.CleftVoxels,
+            ["predict_seconds"] = result.PredictSeconds,
+            ["total_seconds"] = result.TotalSeconds,
+            ["voxels_per_second"] = result.Shape.Count / Math.Max(1e-9, result.PredictSeconds),
+        };
+        if (evaluate)
+            using (WorkerTelemetry.Source.StartActivity("evaluate"))
+                metrics["evaluation"] = EvaluationReport.ToJson(Evaluation.Compare(job.Inputs[0], mask));
+        using (WorkerTelemetry.Source.StartActivity("write")) JsonFiles.Write(Path.Combine(staging, MetricsName), metrics);
+    }
+
+    /// <summary>The section with the most predicted clefts: raw, true clefts (green) and predicted ones (magenta).</summary>
+    private static void RenderSection(string dataPath, string maskPath, string pngPath)
+    {
+        using var data = CremiFile.Open(dataPath);
+        using var mask = CremiFile.Open(maskPath);
+        var z = SectionChooser.MostClefts(mask);
+        var section = new Shape3(1, data.Shape.Y, data.Shape.X);
+        var png = SectionRenderer.RenderPng(data.ReadRaw(z, 0, 0, section), 0,
+            data.HasClefts ? data.ReadClefts(z, 0, 0, section) : null, mask.ReadClefts(z, 0, 0, section), new SectionRenderOptions());
+        OutputFile.WriteAllBytes(pngPath, png);
+    }
+
+    private void Train(JobRecord job, string staging, CancellationToken cancellationToken)
+    {
+        // Checkpoints live in the work folder, not in staging: they must survive a stop to be resumed from.
+        var runFolder = Path.Combine(store.Folder(job.Id), "train");
+        var checkpoint = Path.Combine(runFolder, Trainer.CheckpointName);
+        var resume = File.Exists(checkpoint) ? checkpoint : null;
+        var run = TrainingRun.Check(JobSettings.Train(job, runFolder, resume));
+        using (var load = WorkerTelemetry.Source.StartActivity("load+preprocess"))
+        {
+            load?.SetTag("cremi.preprocessing", run.Preprocessing.ToString());
+            run.Load();
+        }
+        var result = run.Run(new JobTrainingObserver(job.Id, resume is not null, telemetry, log), cancellationToken);
+        using (WorkerTelemetry.Source.StartActivity("write"))
+            foreach (var name in new[] { Trainer.BestModelName, MetricsName, "history.csv", "loss.png" })
+                if (File.Exists(Path.Combine(runFolder, name)))
+                    File.Copy(Path.Combine(runFolder, name), Path.Combine(staging, name));
+        LogTrained(log, job.Id, result.Steps, result.BestF1, result.StopReason);
+    }
+
+    [LoggerMessage(LogLevel.Information, "job {JobId}: trained {Steps} steps, best validation F1 {F1:F3} ({Reason})")]
+    private static partial void LogTrained(ILogger logger, string jobId, long steps, double f1, string reason);
+}

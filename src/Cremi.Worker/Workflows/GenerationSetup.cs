@@ -1,0 +1,92 @@
+using System.Globalization;
+using Cremi.Hdf5;
+using Cremi.Learning.Devices;
+using Cremi.Learning.Inference;
+using Cremi.Worker.Cli;
+using Cremi.Worker.Commands;
+
+namespace Cremi.Worker.Workflows;
+
+/// <summary>
+/// Everything `cremi generate` opens before predicting (data file, model, device, windows, labelling), from its
+/// settings; shared by the verb (with a progress bar) and the worker's jobs (with spans), so both run the same code.
+/// </summary>
+public sealed class GenerationSetup : IDisposable
+{
+    private GenerationSetup(CremiFile data, InferenceModel model, TorchSharp.torch.Device device, GenerationRequest request, MaskGeneration generation)
+    {
+        Data = data;
+        Model = model;
+        Device = device;
+        Request = request;
+        Generation = generation;
+    }
+
+    public CremiFile Data { get; }
+    public InferenceModel Model { get; }
+    public TorchSharp.torch.Device Device { get; }
+    public GenerationRequest Request { get; }
+    public MaskGeneration Generation { get; }
+
+    public static GenerationSetup Open(GenerateSettings settings, string output)
+    {
+        var seedFilters = settings.SeedFilters();
+        var data = CremiFile.Open(settings.Data);
+        try
+        {
+            data.Require(CremiDatasets.Raw);
+            var device = ComputeDevice.Resolve(settings.Device);
+            var model = InferenceModel.Load(settings.Model, seedFilters, settings.Naive, device);
+            try
+            {
+                var windows = settings.Windows(model.Window);
+                model.Spec.ValidateWindow(windows.Window);
+                var labelling = settings.Labelling(model.Threshold);
+                var request = new GenerationRequest(settings.Data, output, windows, labelling, settings.Naive,
+                    Provenance.For("generate", Describe(settings, windows, labelling)));
+                return new GenerationSetup(data, model, device, request, new MaskGeneration(model, model.ToWindowModel(device)));
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
+    public long WindowCount => Generation.WindowCount(Data.Shape, Request);
+
+    public GenerationResult Run(Action<int>? windowsDone, CancellationToken cancellationToken) =>
+        Generation.Run(Data, Request, windowsDone, cancellationToken);
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        Data.Dispose();
+    }
+
+    private static Dictionary<string, string> Describe(GenerateSettings s, SlidingWindowOptions w, CleftLabelling l)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>
+        {
+            ["source"] = Path.GetFullPath(s.Data),
+            ["model"] = Path.GetFullPath(s.Model),
+            ["arch"] = s.Arch ?? "model file",
+            ["threshold"] = l.Threshold.ToString("R", inv),
+            ["threshold_low"] = l.Low?.ToString("R", inv) ?? "",
+            ["threshold_high"] = l.High?.ToString("R", inv) ?? "",
+            ["min_size"] = l.MinSize.ToString(inv),
+            ["window_zyx"] = $"{w.Window.Z},{w.Window.Y},{w.Window.X}",
+            ["overlap"] = s.Naive ? "0" : w.Overlap.ToString("R", inv),
+            ["blending"] = s.Naive ? "none (naive)" : "gaussian",
+            ["tta"] = w.Tta ? "flips z,y,x" : "none",
+            ["mode"] = s.Naive ? "naive" : "sliding-window",
+        };
+    }
+}

@@ -1,0 +1,36 @@
+namespace Cremi.Worker.Tests.Worker;
+
+/// <summary>Built once per test class: a small annotated volume and a tiny model trained on it in seconds.</summary>
+public sealed class WorkerFixture : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public WorkerFixture()
+    {
+        Data = _folder.File("a.hdf");
+        Check(CliRun.Of("synth", Data, "--shape", "8,64,64", "--seed", "1"));
+        var run = Path.Combine(_folder.Path, "run");
+        Check(CliRun.Of("train", Data, "--out", run, "--filters", "4", "--depth", "2", "--in-plane-levels", "1", "--window", "8,32,32",
+            "--epochs", "1", "--steps-per-epoch", "2", "--batch", "1", "--preprocess", "minmax"));
+        Model = Path.Combine(run, "model.cremi");
+    }
+
+    public string Data { get; }
+    public string Model { get; }
+
+    /// <summary>A larger volume for jobs that must still be running when the test acts on them.</summary>
+    public string Large()
+    {
+        var path = _folder.File("large.hdf");
+        lock (_folder)
+            if (!File.Exists(path)) Check(CliRun.Of("synth", path, "--shape", "16,128,128", "--seed", "2"));
+        return path;
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static void Check(CliRun run)
+    {
+        if (run.ExitCode != 0) throw new InvalidOperationException(run.Errors + run.Output);
+    }
+}
