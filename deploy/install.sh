@@ -23,6 +23,8 @@ install -d -o cremi -g cremi -m 0750 "$data" "$data/inbox" "$data/outbox" "$data
 rm -rf "$prefix.new"
 cp -r "$staging" "$prefix.new"
 cp README.md "$prefix.new/"
+# The MSBuild batch front door: labs import $prefix/Cremi.Batch.targets (or run Cremi.Batch.proj) with CremiCommand=$prefix/cremi.
+cp deploy/Cremi.Batch.targets deploy/Cremi.Batch.proj "$prefix.new/"
 # Settings edited on this machine survive an upgrade.
 if [[ -d "$prefix/appsettings" ]]; then cp -r "$prefix/appsettings/." "$prefix.new/appsettings/"; fi
 rm -rf "$prefix.old"

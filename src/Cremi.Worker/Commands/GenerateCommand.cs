@@ -1,6 +1,7 @@
 using Cremi.Viewer.Neuroglancer;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Cremi.Hdf5;
 using Cremi.Learning.Devices;
 using Cremi.Learning.Inference;
@@ -18,10 +19,15 @@ public sealed class GenerateCommand(IAnsiConsole console) : Command<GenerateSett
     {
         var output = settings.Output ?? throw new UserInputException("--out MASK.hdf is required");
         OutputFile.CheckWritable(output, settings.Overwrite);
-        Run(console, settings, output, cancellationToken);
+        if (settings.Metrics is { } metricsPath) OutputFile.CheckWritable(metricsPath, settings.Overwrite);
+        var result = Run(console, settings, output, cancellationToken);
+        if (settings.Metrics is { } metrics)
+            OutputFile.WriteAllText(metrics, JsonSerializer.Serialize(GenerationMetrics.Build(settings.Data, settings.Model, output, result), MetricsJson));
         if (settings.Display) DisplayResult(console, settings, output, cancellationToken);
         return 0;
     }
+
+    private static readonly JsonSerializerOptions MetricsJson = new() { WriteIndented = true };
 
     internal static void DisplayResult(IAnsiConsole console, GenerateSettings settings, string output, CancellationToken cancellationToken) =>
         DisplayCommand.ServeAsync(console, settings.Data, output, new NeuroglancerServerOptions { Port = settings.Port }, cancellationToken)

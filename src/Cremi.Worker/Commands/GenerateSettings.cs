@@ -21,6 +21,10 @@ public class GenerateSettings : CommandSettings
     [Description("Output CREMI file: volumes/labels/clefts (ids) and volumes/predictions/clefts (p x 255).")]
     public string? Output { get; init; }
 
+    [CommandOption("--metrics <JSON>")]
+    [Description("Also write metrics.json: the run's figures and, when DATA has cleft labels, the evaluation against them.")]
+    public string? Metrics { get; init; }
+
     [CommandOption("--threshold <T>")]
     [Description("Score threshold for a cleft. Default: the model's (chosen on validation data); 0.01 for a .pth in --naive mode.")]
     public double? Threshold { get; init; }

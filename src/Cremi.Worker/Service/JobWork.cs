@@ -55,21 +55,14 @@ public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, I
         }
         using (WorkerTelemetry.Source.StartActivity("render")) RenderSection(job.Inputs[0], mask, Path.Combine(staging, SectionName));
 
-        var metrics = new Dictionary<string, object>
-        {
-            ["job"] = job.Id,
-            ["input"] = job.Source,
-            ["model"] = settings.Model,
-            ["shape_zyx"] = new[] { result.Shape.Z, result.Shape.Y, result.Shape.X },
-            ["clefts"] = result.Clefts,
-            ["cleft_voxels"] = result.CleftVoxels,
-            ["predict_seconds"] = result.PredictSeconds,
-            ["total_seconds"] = result.TotalSeconds,
-            ["voxels_per_second"] = result.Shape.Count / Math.Max(1e-9, result.PredictSeconds),
-        };
-        if (evaluate)
-            using (WorkerTelemetry.Source.StartActivity("evaluate"))
-                metrics["evaluation"] = EvaluationReport.ToJson(Evaluation.Compare(job.Inputs[0], mask));
+        Dictionary<string, object> metrics;
+        // A test job's data carries labels, so the metrics then hold the evaluation; a generate job's data may too.
+        using (WorkerTelemetry.Source.StartActivity(evaluate ? "evaluate" : "metrics"))
+            metrics = GenerationMetrics.Build(job.Inputs[0], settings.Model, mask, result);
+        metrics["job"] = job.Id;
+        metrics["input"] = job.Source;
+        if (evaluate && !metrics.ContainsKey("evaluation"))
+            throw new InvalidDataException($"{job.Source}: a test job needs cleft labels (volumes/labels/clefts) in its data file");
         using (WorkerTelemetry.Source.StartActivity("write")) JsonFiles.Write(Path.Combine(staging, MetricsName), metrics);
     }
 
