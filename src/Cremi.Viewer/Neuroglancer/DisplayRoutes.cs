@@ -52,7 +52,7 @@ internal static class DisplayRoutes
             ServeChunk(context, catalog, chunks, name, scale, chunk));
     }
 
-    private static async Task ServeChunk(HttpContext context, VolumeCatalog catalog, ChunkReader chunks, string name, string scale, string key)
+    internal static async Task ServeChunk(HttpContext context, VolumeCatalog catalog, ChunkReader chunks, string name, string scale, string key)
     {
         if (catalog.Find(name) is not { } layer || scale != PrecomputedInfo.ScaleKey)
         {
@@ -86,7 +86,7 @@ internal static class DisplayRoutes
         await HttpCaching.WriteAsync(context, bytes, "application/octet-stream", gzip, context.RequestAborted);
     }
 
-    private static Task ServeAsset(HttpContext context, ViewerAssets.Asset asset)
+    internal static Task ServeAsset(HttpContext context, ViewerAssets.Asset asset)
     {
         var gzip = HttpCaching.AcceptsGzip(context.Request);
         if (HttpCaching.NotModified(context, $"ng{ViewerAssets.Version}-{asset.Plain.Length:x}", gzip, HttpCaching.Revalidate))
@@ -102,7 +102,7 @@ internal static class DisplayRoutes
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
-    private static Task Json(HttpContext context, JsonNode json) =>
+    internal static Task Json(HttpContext context, JsonNode json) =>
         Document(context, Encoding.UTF8.GetBytes(json.ToJsonString()), "application/json");
 
     /// <summary>Small generated documents: gzip when accepted, revalidated by a content hash ETag.</summary>
@@ -118,7 +118,7 @@ internal static class DisplayRoutes
         return HttpCaching.WriteAsync(context, body, contentType, gzip, context.RequestAborted);
     }
 
-    private static Task Text(HttpContext context, int status, string message)
+    internal static Task Text(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
@@ -126,5 +126,5 @@ internal static class DisplayRoutes
     }
 
     /// <summary>Scheme and host as the client addressed this server, so links work under any loopback name.</summary>
-    private static Uri Origin(HttpContext context) => new($"{context.Request.Scheme}://{context.Request.Host}/");
+    internal static Uri Origin(HttpContext context) => new($"{context.Request.Scheme}://{context.Request.Host}/");
 }

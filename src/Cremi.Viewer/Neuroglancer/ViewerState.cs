@@ -14,12 +14,15 @@ public static class ViewerState
     /// </summary>
     public const string ProbabilityShader = "void main() {\n  emitRGBA(vec4(1.0, 0.0, 0.0, toNormalized(getDataValue())));\n}\n";
 
-    public static JsonObject For(VolumeCatalog catalog, Uri baseAddress)
+    /// <summary>Where `cremi display` serves its volumes; the worker serves each job's under /jobs/{id}/data/.</summary>
+    public const string DefaultDataRoot = "/data/";
+
+    public static JsonObject For(VolumeCatalog catalog, Uri baseAddress, string dataRoot = DefaultDataRoot)
     {
         var reference = catalog.Layers[0];
         var layers = new JsonArray();
         foreach (var layer in catalog.Layers)
-            layers.Add(Layer(layer, baseAddress));
+            layers.Add(Layer(layer, baseAddress, dataRoot));
         var p = catalog.Position;
         var o = reference.VoxelOffset;
         return new JsonObject
@@ -41,22 +44,23 @@ public static class ViewerState
     }
 
     /// <summary>The viewer URL with the state in the fragment: `/#!` + URL-encoded JSON, usable without a server round trip.</summary>
-    public static Uri ViewerUrl(VolumeCatalog catalog, Uri baseAddress, string? token = null)
+    public static Uri ViewerUrl(VolumeCatalog catalog, Uri baseAddress, string? token = null, string dataRoot = DefaultDataRoot,
+        string viewerPath = "/")
     {
         var query = token is null ? "" : "?token=" + Uri.EscapeDataString(token);
-        var json = For(catalog, baseAddress).ToJsonString();
-        return new Uri(baseAddress, "/" + query + "#!" + Uri.EscapeDataString(json));
+        var json = For(catalog, baseAddress, dataRoot).ToJsonString();
+        return new Uri(baseAddress, viewerPath + query + "#!" + Uri.EscapeDataString(json));
     }
 
-    public static string Source(ServedLayer layer, Uri baseAddress) =>
-        "precomputed://" + new Uri(baseAddress, "/data/" + layer.Name).AbsoluteUri;
+    public static string Source(ServedLayer layer, Uri baseAddress, string dataRoot = DefaultDataRoot) =>
+        "precomputed://" + new Uri(baseAddress, dataRoot + layer.Name).AbsoluteUri;
 
-    private static JsonObject Layer(ServedLayer layer, Uri baseAddress)
+    private static JsonObject Layer(ServedLayer layer, Uri baseAddress, string dataRoot)
     {
         var json = new JsonObject
         {
             ["type"] = layer.Kind == LayerKind.Clefts ? "segmentation" : "image",
-            ["source"] = Source(layer, baseAddress),
+            ["source"] = Source(layer, baseAddress, dataRoot),
             ["name"] = layer.Name,
         };
         switch (layer.Kind)

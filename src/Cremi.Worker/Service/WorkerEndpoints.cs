@@ -13,7 +13,8 @@ namespace Cremi.Worker.Service;
 /// The worker's HTTP endpoints on its Kestrel listener (Display:Bind and Display:Port):
 ///   /healthz  200 while the process serves;   /readyz  200 once jobs are recovered and the inbox is watched, else 503
 ///   /jobs     every job: state, timings, trace id, outputs (JSON);   /metrics  Prometheus text format
-///   /         an HTML page of finished jobs with their metrics and outputs;   /outbox/{id}/{file}  a published output
+///   /         an HTML page of finished jobs with their metrics, outputs and viewer links;   /outbox/{id}/{file}  a published output
+///   /jobs/{id}/view  Neuroglancer on the job's input and mask (Cremi.Viewer's JobViews: /viewer/, /jobs/{id}/data/)
 /// </summary>
 public static class WorkerEndpoints
 {
@@ -33,8 +34,25 @@ public static class WorkerEndpoints
             return Results.File(Path.Combine(outbox.Folder(id), file), type);
         });
         app.MapGet("/", (JobStore store, Outbox outbox) => Results.Content(IndexHtml(store, outbox), "text/html; charset=utf-8"));
+        MapJobViews(app);
         if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Prometheus)
             app.MapPrometheusScrapingEndpoint();
+    }
+
+    /// <summary>Neuroglancer for every finished job with a mask: its input (raw, true clefts) beside its mask.</summary>
+    private static void MapJobViews(WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<JobStore>();
+        var outbox = app.Services.GetRequiredService<Outbox>();
+        var views = new JobViews(id => ViewFiles(store, outbox, id));
+        views.Map(app);
+        app.Lifetime.ApplicationStopped.Register(views.Dispose);
+    }
+
+    private static ViewFiles? ViewFiles(JobStore store, Outbox outbox, string id)
+    {
+        if (store.Find(id) is not { State: JobState.Succeeded } job || !job.Outputs.Contains(JobWork.MaskName)) return null;
+        return new ViewFiles(job.Inputs[0], Path.Combine(outbox.Folder(id), JobWork.MaskName));
     }
 
     private static string IndexHtml(JobStore store, Outbox outbox)
@@ -49,6 +67,7 @@ public static class WorkerEndpoints
             var metricsPath = Path.Combine(outbox.Folder(job.Id), JobWork.MetricsName);
             var metrics = File.Exists(metricsPath) ? Summary(metricsPath) : "";
             var links = string.Join(" ", job.Outputs.Select(o => $"<a href=\"/outbox/{Uri.EscapeDataString(job.Id)}/{Uri.EscapeDataString(o)}\">{E(o)}</a>"));
+            if (job.Outputs.Contains(JobWork.MaskName)) links = $"<a href=\"{JobViews.ViewPath(job.Id)}\"><b>view</b></a> " + links;
             html.Append($"<tr><td>{E(job.Id)}</td><td>{E(job.Kind.ToString().ToLowerInvariant())}</td><td>{E(job.Source)}</td>")
                 .Append($"<td>{job.FinishedAt:u}</td><td>{E(metrics)}</td><td>{links}</td></tr>");
         }

@@ -35,6 +35,21 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         }
         Assert.Equal(["slow.hdf", "valid.hdf"], folders.Published.Select(j => Source(folders, j)).Order());
 
+        // Every finished job is listed with a Neuroglancer view of its input beside its mask.
+        using (var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = worker.Address })
+        {
+            var index = await http.GetStringAsync("/");
+            foreach (var job in folders.Published)
+            {
+                Assert.Contains($"/jobs/{Uri.EscapeDataString(job)}/view", index);
+                var view = await http.GetAsync($"/jobs/{Uri.EscapeDataString(job)}/view");
+                Assert.Equal(System.Net.HttpStatusCode.Redirect, view.StatusCode);
+                Assert.StartsWith("/viewer/#!", view.Headers.Location!.OriginalString);
+                using var info = JsonDocument.Parse(await http.GetStringAsync($"/jobs/{Uri.EscapeDataString(job)}/data/mask/info"));
+                Assert.Equal("segmentation", info.RootElement.GetProperty("type").GetString());
+            }
+        }
+
         var failed = Path.Combine(folders.Failed, folders.FailedJobs[0]);
         Assert.Equal(bytes.Length / 3, new FileInfo(Path.Combine(failed, "corrupt.hdf")).Length); // the user's file, untouched
         using var error = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(failed, "error.json")));
