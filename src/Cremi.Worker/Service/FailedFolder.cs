@@ -18,10 +18,14 @@ public sealed class FailedFolder(IOptions<WorkerOptions> options)
 
     public void Store(string filePath, FailureReport report)
     {
+        // Assembled under a hidden staging name and renamed: failed/<id>/ appears whole, file and error.json together,
+        // so nobody watching failed/ sees the report without the file (or half of either).
         var folder = Folder(report.JobId);
-        Directory.CreateDirectory(folder);
+        var staging = Path.Combine(_root, ".staging-" + report.JobId);
+        Directory.CreateDirectory(staging);
         // error.json first: if the move then fails the file is still where it was and nothing is lost.
-        JsonFiles.Write(Path.Combine(folder, ErrorFile), report);
-        if (File.Exists(filePath)) File.Move(filePath, Path.Combine(folder, Path.GetFileName(filePath)));
+        JsonFiles.Write(Path.Combine(staging, ErrorFile), report);
+        if (File.Exists(filePath)) File.Move(filePath, Path.Combine(staging, Path.GetFileName(filePath)));
+        Directory.Move(staging, folder);
     }
 }
