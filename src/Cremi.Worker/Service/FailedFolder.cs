@@ -28,4 +28,23 @@ public sealed class FailedFolder(IOptions<WorkerOptions> options)
         if (File.Exists(filePath)) File.Move(filePath, Path.Combine(staging, Path.GetFileName(filePath)));
         Directory.Move(staging, folder);
     }
+
+    /// <summary>
+    /// At start-up: a failure interrupted by a crash after its staging folder was made is completed (renamed), so a
+    /// user's file never stays hidden in failed/. Returns the job ids completed.
+    /// </summary>
+    public IReadOnlyList<string> CompleteInterrupted()
+    {
+        if (!Directory.Exists(_root)) return [];
+        var completed = new List<string>();
+        foreach (var staging in Directory.GetDirectories(_root, ".staging-*"))
+        {
+            var id = Path.GetFileName(staging)[".staging-".Length..];
+            var folder = Folder(id);
+            if (Directory.Exists(folder)) continue; // never overwrite: the staging folder stays for a person to look at
+            Directory.Move(staging, folder);
+            completed.Add(id);
+        }
+        return completed;
+    }
 }

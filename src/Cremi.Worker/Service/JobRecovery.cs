@@ -4,11 +4,12 @@ using Microsoft.Extensions.Logging;
 namespace Cremi.Worker.Service;
 
 /// <summary>
-/// Start-up after a stop or a crash: creates the folders, drops half-written outbox staging folders, and queues
+/// Start-up after a stop or a crash: creates the folders, drops half-written outbox staging folders, completes
+/// interrupted moves to failed/ (the user's file is in them), and queues
 /// again every claimed job that has no published outbox folder. A job whose folder was published just before the
 /// crash is only marked done: outputs are never made twice.
 /// </summary>
-public sealed partial class JobRecovery(JobStore store, Outbox outbox, JobQueue queue, WorkerReadiness readiness,
+public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFolder failed, JobQueue queue, WorkerReadiness readiness,
     Microsoft.Extensions.Options.IOptions<WorkerOptions> options, ILogger<JobRecovery> log, TimeProvider clock) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -16,6 +17,7 @@ public sealed partial class JobRecovery(JobStore store, Outbox outbox, JobQueue 
         var o = options.Value;
         foreach (var folder in new[] { o.Inbox, o.Outbox, o.Work, o.Failed }) Directory.CreateDirectory(folder);
         outbox.DiscardStaging();
+        foreach (var id in failed.CompleteInterrupted()) LogFailureCompleted(log, id);
         foreach (var job in store.Load())
         {
             if (outbox.IsPublished(job.Id))
@@ -30,6 +32,9 @@ public sealed partial class JobRecovery(JobStore store, Outbox outbox, JobQueue 
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(LogLevel.Warning, "job {JobId}: its move to failed/ was interrupted by the last stop; completed now")]
+    private static partial void LogFailureCompleted(ILogger logger, string jobId);
 
     [LoggerMessage(LogLevel.Information, "job {JobId} ({File}) was claimed before the last stop ({Runs} run(s) so far): queued again")]
     private static partial void LogResumed(ILogger logger, string jobId, string file, int runs);
