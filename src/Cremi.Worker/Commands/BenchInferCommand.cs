@@ -21,7 +21,7 @@ namespace Cremi.Worker.Commands;
 /// </summary>
 public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInferCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : BenchSettings
     {
         [CommandOption("--shape <Z,Y,X>")]
         [Description("Synthetic volume. Default: 32,512,512 (a full 125,1250,1250 sample takes many minutes on a CPU).")]
@@ -48,13 +48,6 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
         [CommandOption("--window <Z,Y,X>")]
         [Description("Default: 16,128,128 for unet, 32,64,64 for seed.")]
         public string? Window { get; init; }
-
-        [CommandOption("--seed <N>")]
-        [DefaultValue(1)]
-        public int Seed { get; init; } = 1;
-
-        [CommandOption("--json")]
-        public bool Json { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

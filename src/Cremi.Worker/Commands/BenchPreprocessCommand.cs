@@ -11,7 +11,7 @@ namespace Cremi.Worker.Commands;
 /// <summary>`cremi bench preprocess`: time of a preprocessing pipeline on a synthetic volume held in memory.</summary>
 public sealed class BenchPreprocessCommand(IAnsiConsole console) : Command<BenchPreprocessCommand.Settings>
 {
-    public sealed class Settings : BenchSettings
+    public sealed class Settings : FullSampleBenchSettings
     {
         [CommandOption("--spec <SPEC>")]
         [Description("Preprocessing pipeline, e.g. 'seed' (the Python tool's) or 'clahe:2:8,minmax'.")]

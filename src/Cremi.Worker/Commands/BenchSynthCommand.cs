@@ -11,7 +11,7 @@ namespace Cremi.Worker.Commands;
 /// <summary>`cremi bench synth`: time and peak memory of writing a synthetic volume (goal for 125x1250x1250: &lt; 60 s, &lt; 2 GB).</summary>
 public sealed class BenchSynthCommand(IAnsiConsole console) : Command<BenchSynthCommand.Settings>
 {
-    public sealed class Settings : BenchSettings
+    public sealed class Settings : FullSampleBenchSettings
     {
         [CommandOption("--dir <DIR>")]
         [Description("Folder for the temporary output file (deleted afterwards). Default: the system temp folder.")]

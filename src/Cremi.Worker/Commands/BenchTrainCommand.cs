@@ -22,7 +22,7 @@ namespace Cremi.Worker.Commands;
 /// </summary>
 public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrainCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : BenchSettings
     {
         [CommandOption("--shape <Z,Y,X>")]
         [Description("Size of the synthetic training volume.")]
@@ -50,14 +50,6 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         [Description("Optimizer steps measured (the first 5 are warm-up and not timed).")]
         [DefaultValue(100)]
         public int Steps { get; init; } = 100;
-
-        [CommandOption("--seed <N>")]
-        [DefaultValue(1)]
-        public int Seed { get; init; } = 1;
-
-        [CommandOption("--json")]
-        [Description("Print the figures as JSON.")]
-        public bool Json { get; init; }
 
         public override Spectre.Console.ValidationResult Validate() => Steps < 10
             ? Spectre.Console.ValidationResult.Error("--steps must be at least 10 (5 warm-up steps are not timed)")
