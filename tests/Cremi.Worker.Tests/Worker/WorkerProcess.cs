@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -11,52 +10,31 @@ namespace Cremi.Worker.Tests.Worker;
 /// </summary>
 internal sealed partial class WorkerProcess : IDisposable
 {
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CremiChild _child;
 
     private WorkerProcess(WorkerFolders folders, string? model, string[] extra)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cremi.dll"));
         string[] args = ["worker", "--inbox", folders.Inbox, "--outbox", folders.Outbox, "--work", folders.Work, "--failed", folders.Failed,
             "--port", "0", "--set", "Worker:StableSeconds=0.5", "--set", "Worker:RetryDelaySeconds=0.2", "--set", "Worker:RescanSeconds=1",
-            "--set", "Telemetry:Console=false", .. extra];
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        if (model is not null) { start.ArgumentList.Add("--model"); start.ArgumentList.Add(model); }
-        _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Receive(e.Data);
-        _process.ErrorDataReceived += (_, e) => Receive(e.Data);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+            "--set", "Telemetry:Console=false", .. extra, .. model is null ? Array.Empty<string>() : ["--model", model]];
+        _child = new CremiChild(args, line => Listening().Match(line) is { Success: true } m ? new Uri(m.Groups[1].Value) : null);
     }
 
     public static async Task<WorkerProcess> StartAsync(WorkerFolders folders, string? model, params string[] extra)
     {
         var worker = new WorkerProcess(folders, model, extra);
-        var started = await Task.WhenAny(worker._listening.Task, worker._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
-        if (started != worker._listening.Task)
-        {
-            worker.Dispose();
-            throw new InvalidOperationException("cremi worker did not start:\n" + worker.Output);
-        }
+        await worker._child.WaitForAddressAsync("cremi worker did not start", TimeSpan.FromSeconds(60));
         return worker;
     }
 
-    public Uri Address => _listening.Task.Result;
-    public int Id => _process.Id;
-    public string Output => string.Join('\n', _lines);
+    public Uri Address => _child.Address;
+    public int Id => _child.Id;
+    public string Output => _child.Output;
 
     /// <summary>Peak resident memory so far (VmHWM), in MiB.</summary>
     public double PeakMemoryMiB()
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{_child.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
@@ -67,33 +45,14 @@ internal sealed partial class WorkerProcess : IDisposable
         return json.RootElement.Clone();
     }
 
-    public async Task<int> SignalAsync(string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()]);
-        await kill.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _process.WaitForExitAsync(timeout.Token);
-        return _process.ExitCode;
-    }
+    public Task<int> SignalAsync(string signal) => _child.SignalAsync(signal, TimeSpan.FromSeconds(60));
 
-    public void Dispose()
-    {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        _process.Dispose();
-    }
-
-    private void Receive(string? line)
-    {
-        if (line is null) return;
-        _lines.Enqueue(line);
-        if (Listening().Match(line) is { Success: true } m) _listening.TrySetResult(new Uri(m.Groups[1].Value));
-    }
+    public void Dispose() => _child.Dispose();
 
     [GeneratedRegex(@"listening on (http://\S+)")]
     private static partial Regex Listening();
 }
 
-/// <summary>The worker's four folders under one temporary folder, and waits on what appears in them.</summary>
 internal sealed class WorkerFolders(string root)
 {
     public string Inbox { get; } = Path.Combine(root, "inbox");
