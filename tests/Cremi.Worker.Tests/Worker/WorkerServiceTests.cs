@@ -24,7 +24,8 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         await File.WriteAllBytesAsync(Path.Combine(folders.Inbox, "corrupt.hdf"), bytes[..(bytes.Length / 3)]);
         await slow;
 
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 2 && folders.FailedJobs.Length == 1, Patience, () => worker.Output);
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 2 && InState(folders, "succeeded") == 2 && folders.FailedJobs.Length == 1,
+            Patience, () => worker.Output);
         Assert.Empty(Directory.GetFiles(folders.Inbox));
         foreach (var job in folders.Published)
         {
@@ -80,7 +81,8 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         Assert.Empty(folders.Published);
 
         using var second = await WorkerProcess.StartAsync(folders, fixture.Model);
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1, Patience, () => second.Output);
+        // The outbox folder is the commit point; job.json says "succeeded" a moment after it, so wait for both.
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && InState(folders, "succeeded") == 1, Patience, () => second.Output);
         Assert.Equal([jobId], folders.Published);
         using var job = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folders.Work, jobId, "job.json")));
         Assert.Equal("succeeded", job.RootElement.GetProperty("state").GetString());
@@ -141,7 +143,8 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         var clock = Stopwatch.StartNew();
         const int count = 50;
         for (var i = 0; i < count; i++) File.Copy(fixture.Data, Path.Combine(folders.Inbox, $"burst{i:D2}.hdf"));
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == count, TimeSpan.FromMinutes(3), () => worker.Output);
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == count && InState(folders, "succeeded") == count,
+            TimeSpan.FromMinutes(3), () => worker.Output);
         var seconds = clock.Elapsed.TotalSeconds;
 
         var jobs = (await worker.JobsAsync()).EnumerateArray().ToList();
@@ -182,8 +185,10 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         return job.RootElement.GetProperty("source").GetString()!;
     }
 
-    private static bool StateIs(WorkerFolders folders, string state) =>
-        WorkerFolders.Folders(folders.Work).Any(id =>
+    private static bool StateIs(WorkerFolders folders, string state) => InState(folders, state) > 0;
+
+    private static int InState(WorkerFolders folders, string state) =>
+        WorkerFolders.Folders(folders.Work).Count(id =>
         {
             try { return File.ReadAllText(Path.Combine(folders.Work, id, "job.json")).Contains($"\"state\": \"{state}\""); }
             catch (IOException) { return false; }
