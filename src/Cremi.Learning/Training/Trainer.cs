@@ -131,8 +131,35 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             state = state with { BestF1 = result.BestF1, BestThreshold = result.BestThreshold };
             SaveModel(bestPath, state, model, resolution, result);
         }
-        WriteHistory(outputFolder, state);
-        return new TrainingResult(stopReason, step, state.BestF1, state.BestThreshold, bestPath, checkpointPath, state.History, clock.Elapsed);
+        var calibration = validationHasClefts && options.CalibrationVoxels > 0
+            ? Calibrate(bestPath, validation, device, options.CalibrationVoxels, cancellationToken)
+            : null;
+        WriteHistory(outputFolder, state, calibration);
+        return new TrainingResult(stopReason, step, calibration?.F1 ?? state.BestF1, calibration?.Threshold ?? state.BestThreshold, bestPath,
+            checkpointPath, state.History, clock.Elapsed) { Calibration = calibration };
+    }
+
+    /// <summary>Re-chooses the best model's threshold on generated scores (<see cref="ThresholdCalibration"/>) and saves it in the model.</summary>
+    private Calibration? Calibrate(string bestPath, IReadOnlyList<TrainingVolume> validation, Device device, long maxVoxels,
+        CancellationToken cancellationToken)
+    {
+        var (description, module) = ModelFile.Load(bestPath, device);
+        using (module)
+        {
+            var calibration = ThresholdCalibration.Run(module, description, validation, device, maxVoxels, cancellationToken);
+            if (calibration is null) return null;
+            var training = new Dictionary<string, string>(description.Training)
+            {
+                ["threshold_source"] = "sliding-window inference over the validation data",
+                ["calibration_f1"] = calibration.F1.ToString("R"),
+                ["calibration_f1_at_0.5"] = calibration.F1AtHalf.ToString("R"),
+                ["calibration_voxels"] = calibration.Voxels.ToString(),
+            };
+            ModelFile.Save(bestPath, description with { Threshold = calibration.Threshold, Training = training }, module);
+            _observer.OnMessage($"threshold {calibration.Threshold:F3} chosen on generated scores of {calibration.Voxels:N0} validation voxels " +
+                                $"(voxel F1 {calibration.F1:F3}; {calibration.F1AtHalf:F3} at 0.5) in {calibration.Elapsed.TotalSeconds:F0} s");
+            return calibration;
+        }
     }
 
     private static double TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, TrainingObjective objective,
@@ -175,12 +202,21 @@ public sealed class Trainer(ITrainingObserver? observer = null)
     // metrics.json is for scripts and dashboards: snake_case throughout, like history.csv's header.
     private static readonly JsonSerializerOptions MetricsJson = new(TrainingJson.Options) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    private static void WriteHistory(string folder, CheckpointState state)
+    private static void WriteHistory(string folder, CheckpointState state, Calibration? calibration = null)
     {
         File.WriteAllText(Path.Combine(folder, "history.csv"), TrainingHistory.ToCsv(state.History));
+        // best_f1 / best_threshold: what the saved model ships with (calibrated when a calibration ran);
+        // the per-epoch window scores stay in last and history.csv.
         var metrics = new
         {
-            steps = state.Step, epochs = state.Epoch, best_f1 = state.BestF1, best_threshold = state.BestThreshold,
+            steps = state.Step, epochs = state.Epoch, best_f1 = calibration?.F1 ?? state.BestF1,
+            best_threshold = calibration?.Threshold ?? state.BestThreshold,
+            best_window_f1 = state.BestF1,
+            calibration = calibration is null ? null : new
+            {
+                threshold = calibration.Threshold, f1 = calibration.F1, f1_at_half = calibration.F1AtHalf, voxels = calibration.Voxels,
+                seconds = calibration.Elapsed.TotalSeconds,
+            },
             last = state.History.LastOrDefault(),
         };
         File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, MetricsJson));

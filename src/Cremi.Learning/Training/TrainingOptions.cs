@@ -38,6 +38,12 @@ public sealed record TrainingOptions
     public int ValidationWindows { get; init; } = 64;
     public string Device { get; init; } = "auto";
 
+    /// <summary>
+    /// Validation voxels run through sliding-window inference after training to choose the shipped threshold
+    /// (<see cref="ThresholdCalibration"/>); 0 keeps the best epoch's window threshold. 8 M ≈ 32 sections of 512².
+    /// </summary>
+    public long CalibrationVoxels { get; init; } = 8L << 20;
+
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
@@ -47,6 +53,7 @@ public sealed record TrainingOptions
         if (!(LearningRate > 0)) problems.Add("learning rate must be positive");
         if (WeightDecay < 0) problems.Add("weight decay must not be negative");
         if (Patience < 0) problems.Add("patience must not be negative");
+        if (CalibrationVoxels < 0) problems.Add("calibration voxels must not be negative");
         return problems;
     }
 }

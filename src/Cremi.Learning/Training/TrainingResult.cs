@@ -9,4 +9,8 @@ public sealed record TrainingResult(
     string BestModelPath,
     string LastCheckpointPath,
     IReadOnlyList<EpochRecord> History,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>The threshold re-chosen on generated scores after training; BestF1/BestThreshold are its figures when set.</summary>
+    public Calibration? Calibration { get; init; }
+}

@@ -45,7 +45,9 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var table = new Table().Border(TableBorder.Rounded).Title("training summary").AddColumns("", "");
         table.AddRow("stopped", Markup.Escape(result.StopReason));
         table.AddRow("steps", $"{result.Steps:N0} in {result.Elapsed:hh\\:mm\\:ss}");
-        table.AddRow("best validation F1", $"{result.BestF1:F4} at threshold {result.BestThreshold:F3}");
+        table.AddRow(result.Calibration is null ? "best validation F1 (windows)" : "validation F1 (as generated)",
+            $"{result.BestF1:F4} at threshold {result.BestThreshold:F3}" +
+            (result.Calibration is { } c ? $" over {c.Voxels:N0} voxels ({c.F1AtHalf:F4} at 0.5)" : ""));
         table.AddRow("model", Markup.Escape(result.BestModelPath));
         table.AddRow("checkpoint", Markup.Escape(result.LastCheckpointPath));
         table.AddRow("history", Markup.Escape($"{Path.Combine(settings.Output, "history.csv")}, metrics.json, {plotPath}"));

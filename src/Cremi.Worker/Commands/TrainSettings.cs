@@ -119,6 +119,11 @@ public sealed class TrainSettings : CommandSettings
     [DefaultValue(64)]
     public int ValidationWindows { get; init; } = 64;
 
+    [CommandOption("--calibration-voxels <N>")]
+    [Description("After training, validation voxels run through sliding-window inference (as `cremi generate` does) to choose the model's threshold; 0 keeps the best epoch's threshold.")]
+    [DefaultValue(8L << 20)]
+    public long CalibrationVoxels { get; init; } = 8L << 20;
+
     [CommandOption("--patience <EPOCHS>")]
     [Description("Stop after this many epochs without a better validation F1 (0 = never).")]
     [DefaultValue(5)]
@@ -179,6 +184,7 @@ public sealed class TrainSettings : CommandSettings
         RejectEmptyProbability = RejectEmpty,
         Patience = Patience,
         ValidationWindows = ValidationWindows,
+        CalibrationVoxels = CalibrationVoxels,
         Seed = Seed,
         Device = Device,
     };

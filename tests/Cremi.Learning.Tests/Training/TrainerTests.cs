@@ -72,6 +72,47 @@ public sealed class TrainerTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The shipped threshold is chosen on sliding-window scores of the validation data: thresholding those scores at it
+    /// gives the reported F1 (counted here by hand), and no other threshold does better.
+    /// </summary>
+    [Fact]
+    public void The_shipped_threshold_is_the_best_one_on_generated_validation_scores()
+    {
+        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
+        var validation = new[] { Bars("b", new Shape3(6, 64, 64), 2) };
+        var result = new Trainer().Run(train, validation, SmallNet(), SmallRun(epochs: 2), "minmax", _folder);
+
+        var calibration = Assert.IsType<Calibration>(result.Calibration);
+        Assert.Equal(6L * 64 * 64, calibration.Voxels);
+        Assert.Equal((calibration.Threshold, calibration.F1), (result.BestThreshold, result.BestF1));
+        var (description, model) = ModelFile.Load(result.BestModelPath, CPU);
+        using (model)
+        {
+            Assert.Equal(calibration.Threshold, description.Threshold);
+            Assert.Equal("sliding-window inference over the validation data", description.Training["threshold_source"]);
+            var scores = new Cremi.Learning.Inference.SlidingWindowPredictor(
+                new Cremi.Learning.Inference.WindowModel(model, description.Spec.OutputsLogits, description.Target, CPU),
+                new Cremi.Learning.Inference.SlidingWindowOptions { Window = description.Window }).Predict(validation[0].Image).Data;
+            double F1At(double threshold)
+            {
+                long tp = 0, fp = 0, fn = 0;
+                for (var i = 0; i < scores.Length; i++)
+                {
+                    bool predicted = scores[i] >= threshold, cleft = validation[0].Classes.Data[i] == VoxelClass.Cleft;
+                    if (predicted && cleft) tp++; else if (predicted) fp++; else if (cleft) fn++;
+                }
+                return 2.0 * tp / (2 * tp + fp + fn);
+            }
+            Assert.Equal(calibration.F1, F1At(calibration.Threshold), 6);
+            foreach (var other in new[] { 0.1, 0.3, 0.5, 0.7, 0.9, calibration.Threshold - 1.0 / 256, calibration.Threshold + 1.0 / 256 })
+                Assert.True(F1At(other) <= calibration.F1 + 1e-9, $"threshold {other:F3} gives F1 {F1At(other):F4} > {calibration.F1:F4}");
+        }
+        var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "metrics.json"))).RootElement;
+        Assert.Equal(calibration.Threshold, metrics.GetProperty("best_threshold").GetDouble());
+        Assert.Equal(calibration.Voxels, metrics.GetProperty("calibration").GetProperty("voxels").GetInt64());
+    }
+
     [Fact]
     public void A_resumed_run_continues_from_the_checkpoint_step()
     {
