@@ -78,7 +78,8 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             {
                 if (options.TimeBudget is { } budget && clock.Elapsed >= budget) { stopReason = "time budget reached"; break; }
                 cancellationToken.ThrowIfCancellationRequested();
-                lastLr = LearningRateSchedule.At(step, totalSteps, options.LearningRate, warmup, options.MinLearningRateFactor);
+                var timeFraction = options.TimeBudget is { } b && b > TimeSpan.Zero ? clock.Elapsed / b : 0;
+                lastLr = LearningRateSchedule.At(step, totalSteps, options.LearningRate, warmup, options.MinLearningRateFactor, timeFraction);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
 
                 var loss = TrainStep(model, optimizer, objective, prefetcher.Next(cancellationToken), options, resolution, distance, device);
