@@ -51,6 +51,8 @@ public sealed partial class WorkerResumeTests(WorkerFixture fixture, ITestOutput
 
         using var second = await WorkerProcess.StartAsync(folders, fixture.Model);
         await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && InState(folders, jobId, "succeeded"), Patience, () => second.Output);
+        // The console logger writes from a queue: wait for the job's last line, and every earlier one is there too.
+        await WorkerFolders.WaitUntil(() => second.Output.Contains($"job {jobId} done in"), Patience, () => second.Output);
 
         // (a) It went on from the journal: every block logged as done before the stop was skipped, and only the
         //     rest was computed. (A KILL may hit after a block was journalled and before its log line was read.)
