@@ -13,13 +13,21 @@ public sealed class NaivePredictor(WindowModel model, Shape3 window)
 {
     public long WindowCount(Shape3 volume) => (long)(volume.Z / window.Z) * (volume.Y / window.Y) * (volume.X / window.X);
 
+    /// <summary>Blocks (z-rows of windows); rows never overlap, so a block's carry holds no sums.</summary>
+    public int BlockCount(Shape3 volume) => volume.Z / window.Z;
+
     /// <summary>Streams one z-row of windows at a time; <paramref name="raw"/> gives raw intensities as floats.</summary>
-    public void Run(Shape3 volume, InputSource raw, ScoreSink sink, Action<int>? windowsDone = null, CancellationToken cancellationToken = default)
+    /// <param name="resume">Continue after a row finished by an earlier run (see <see cref="SlidingWindowPredictor.Run"/>).</param>
+    public void Run(Shape3 volume, InputSource raw, ScoreSink sink, Action<int>? windowsDone = null, CancellationToken cancellationToken = default,
+        PredictionCarry? resume = null, Action<PredictionCarry>? blockDone = null)
     {
         var n = (int)window.Count;
         var (input, scores) = (new float[n], new float[n]);
         var section = volume.SectionSize;
-        var z0 = 0;
+        var start = resume?.NextBlock ?? 0;
+        if (start < 0 || start > BlockCount(volume) || (resume is not null && (resume.First != start * window.Z || resume.Sum.Length != 0)))
+            throw new ArgumentException($"carry for row {start} at section {resume?.First} does not fit {BlockCount(volume)} rows of {volume}");
+        var z0 = start * window.Z;
         for (; z0 + window.Z <= volume.Z; z0 += window.Z)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -37,6 +45,7 @@ public sealed class NaivePredictor(WindowModel model, Shape3 window)
                 windowsDone?.Invoke(1);
             }
             sink(z0, output);
+            blockDone?.Invoke(new PredictionCarry(z0 / window.Z + 1, z0 + window.Z, [], []));
         }
         if (z0 < volume.Z) sink(z0, new float[(volume.Z - z0) * section]); // the far partial row: never predicted
     }

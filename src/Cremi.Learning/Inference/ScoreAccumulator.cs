@@ -62,6 +62,34 @@ internal sealed class ScoreAccumulator(int depth, int height, int width)
         First = end;
     }
 
+    /// <summary>The unfinished sections as they stand (copies), to continue from after <paramref name="nextBlock"/> − 1.</summary>
+    public PredictionCarry Carry(int nextBlock)
+    {
+        var sum = new float[_sections.Count * SectionSize];
+        var weight = new float[sum.Length];
+        for (var k = 0; k < _sections.Count; k++)
+        {
+            _sections[k].Sum.CopyTo(sum, k * SectionSize);
+            _sections[k].Weight.CopyTo(weight, k * SectionSize);
+        }
+        return new PredictionCarry(nextBlock, First, sum, weight);
+    }
+
+    /// <summary>Puts back the state a <see cref="Carry"/> took; only before any window was added.</summary>
+    public void Restore(PredictionCarry carry)
+    {
+        if (First != 0 || _sections.Count != 0) throw new InvalidOperationException("a carry is restored into a fresh accumulator only");
+        carry.Validated(SectionSize);
+        First = carry.First;
+        for (var k = 0; k < carry.Sections(SectionSize); k++)
+        {
+            var section = Rent();
+            carry.Sum.AsSpan(k * SectionSize, SectionSize).CopyTo(section.Sum);
+            carry.Weight.AsSpan(k * SectionSize, SectionSize).CopyTo(section.Weight);
+            _sections.Add(section);
+        }
+    }
+
     private (float[] Sum, float[] Weight) Rent()
     {
         if (!_free.TryPop(out var pair)) return (new float[SectionSize], new float[SectionSize]);

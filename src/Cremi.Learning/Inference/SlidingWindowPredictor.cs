@@ -44,24 +44,38 @@ public sealed class SlidingWindowPredictor
         return output;
     }
 
+    /// <summary>Blocks (groups of window z-starts streamed together) for a volume: the unit of resumption.</summary>
+    public int BlockCount(Shape3 volume) => Groups(volume).Count;
+
     /// <summary>Streams the scores of a volume of <paramref name="volume"/> voxels from <paramref name="input"/> to <paramref name="sink"/>.</summary>
-    public void Run(Shape3 volume, InputSource input, ScoreSink sink, Action<int>? windowsDone = null, CancellationToken cancellationToken = default)
+    /// <param name="resume">Continue after a block finished by an earlier run (its <paramref name="blockDone"/> carry); the
+    /// sink then receives only the sections from <see cref="PredictionCarry.First"/> on.</param>
+    /// <param name="blockDone">Called after each block's finished sections went to the sink, with the state to resume from.</param>
+    /// <param name="cancellationToken">Checked before every forward pass: a stop loses at most the unfinished block.</param>
+    public void Run(Shape3 volume, InputSource input, ScoreSink sink, Action<int>? windowsDone = null, CancellationToken cancellationToken = default,
+        PredictionCarry? resume = null, Action<PredictionCarry>? blockDone = null)
     {
         var (w, stride) = (_options.Window, _options.Stride);
         var zs = WindowGrid.Starts(volume.Z, w.Z, stride.Z);
         var ys = WindowGrid.Starts(volume.Y, w.Y, stride.Y);
         var xs = WindowGrid.Starts(volume.X, w.X, stride.X);
+        var groups = Groups(volume);
         var accumulator = new ScoreAccumulator(volume.Z, volume.Y, volume.X);
+        var start = 0;
+        if (resume is { NextBlock: > 0 })
+        {
+            if (resume.NextBlock > groups.Count || resume.First != End(groups[resume.NextBlock - 1].Last))
+                throw new ArgumentException($"carry for block {resume.NextBlock} at section {resume.First} does not fit {groups.Count} blocks of {volume}");
+            accumulator.Restore(resume);
+            start = resume.NextBlock;
+        }
         var batch = new WindowBatch(_model, w, _options.BatchSize, _options.Tta);
-        var slab = Math.Max(_options.SlabDepth, w.Z);
-        var first = 0;
         // (not windowsDone?.Invoke(Flush(...)): a null-conditional call would skip evaluating the flush itself)
         void Report(int done) => windowsDone?.Invoke(done);
-        while (first < zs.Length)
+        for (var b = start; b < groups.Count; b++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var last = first;
-            while (last + 1 < zs.Length && zs[last + 1] + w.Z - zs[first] <= slab) last++;
+            var (first, last) = groups[b];
             var (z0, z1) = (zs[first], Math.Min(volume.Z, zs[last] + w.Z));
             var block = input(z0, z1);
             if (block.Shape != volume with { Z = z1 - z0 })
@@ -72,15 +86,37 @@ public sealed class SlidingWindowPredictor
             {
                 var window = new Window(zs[k], y, x, w);
                 batch.Add(block, window with { Z = zs[k] - z0 }, window);
-                if (batch.IsFull) Report(batch.Flush(accumulator, _importance));
+                if (!batch.IsFull) continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                Report(batch.Flush(accumulator, _importance));
             }
             Report(batch.Flush(accumulator, _importance));
-            var end = last + 1 < zs.Length ? zs[last + 1] : volume.Z;
+            var end = End(last);
             var finished = new float[(end - accumulator.First) * volume.SectionSize];
             var from = accumulator.First;
             accumulator.Finish(end, finished);
             sink(from, finished);
+            blockDone?.Invoke(accumulator.Carry(b + 1));
+        }
+
+        // A section is finished once the next group starts past it (no later window reaches back), or at the end.
+        int End(int last) => last + 1 < zs.Length ? zs[last + 1] : volume.Z;
+    }
+
+    /// <summary>Window z-start indices [First, Last] of each block: as many z-starts as fit the slab depth.</summary>
+    private List<(int First, int Last)> Groups(Shape3 volume)
+    {
+        var w = _options.Window;
+        var zs = WindowGrid.Starts(volume.Z, w.Z, _options.Stride.Z);
+        var slab = Math.Max(_options.SlabDepth, w.Z);
+        var groups = new List<(int, int)>();
+        for (var first = 0; first < zs.Length;)
+        {
+            var last = first;
+            while (last + 1 < zs.Length && zs[last + 1] + w.Z - zs[first] <= slab) last++;
+            groups.Add((first, last));
             first = last + 1;
         }
+        return groups;
     }
 }

@@ -14,12 +14,14 @@ namespace Cremi.Worker.Service;
 /// What each kind of job does, through the same workflows as the CLI verbs, writing its outputs into a staging
 /// folder: generate → mask.hdf, section.png, metrics.json; test → the same with the evaluation in metrics.json;
 /// train → model.cremi, metrics.json, history.csv, loss.png (checkpoints stay in the work folder, for resuming).
+/// A generate or test job journals its finished blocks in work/&lt;id&gt;/blocks/ and resumes after the last one.
 /// </summary>
 public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, ILogger<JobWork> log)
 {
     public const string MaskName = "mask.hdf";
     public const string SectionName = "section.png";
     public const string MetricsName = "metrics.json";
+    public const string JournalFolder = "blocks";
 
     public void Run(JobRecord job, string staging, CancellationToken cancellationToken)
     {
@@ -34,20 +36,48 @@ public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, I
         GenerationResult result;
         GenerationSetup setup;
         using (WorkerTelemetry.Source.StartActivity("load")) setup = GenerationSetup.Open(settings, mask);
+        // Finished blocks are journalled in the work folder, which survives a stop or a kill (staging does not).
+        ScoreJournal journal;
         using (setup)
         using (var infer = WorkerTelemetry.Source.StartActivity("infer"))
         {
+            journal = new ScoreJournal(Path.Combine(store.Folder(job.Id), JournalFolder), setup.Identity());
             var total = setup.WindowCount;
             long done = 0, nextEvent = 0;
             infer?.SetTag("cremi.windows", total);
             infer?.SetTag("cremi.shape", setup.Data.Shape.ToString());
-            // One event per tenth of the windows: enough to see progress and rate without flooding the trace.
-            result = setup.Run(n =>
+            var blockStart = DateTimeOffset.UtcNow;
+            result = setup.Run(new GenerationHooks
             {
-                done += n;
-                if (done < nextEvent) return;
-                nextEvent = done + Math.Max(1, total / 10);
-                infer?.AddEvent(new ActivityEvent("windows", tags: new ActivityTagsCollection { ["done"] = done, ["total"] = total }));
+                Journal = journal,
+                Starting = (resumed, blocks, why) =>
+                {
+                    if (why is not null) LogJournalDiscarded(log, job.Id, why);
+                    infer?.SetTag("cremi.blocks", blocks);
+                    infer?.SetTag("cremi.blocks_resumed", resumed);
+                    LogBlocks(log, job.Id, resumed, blocks, blocks - resumed);
+                    blockStart = DateTimeOffset.UtcNow;
+                },
+                // One event per tenth of the windows: enough to see progress and rate without flooding the trace.
+                WindowsDone = n =>
+                {
+                    done += n;
+                    if (done < nextEvent) return;
+                    nextEvent = done + Math.Max(1, total / 10);
+                    infer?.AddEvent(new ActivityEvent("windows", tags: new ActivityTagsCollection { ["done"] = done, ["total"] = total }));
+                },
+                // A span per block, made when it is finished (and journalled), with the block's real start time.
+                BlockDone = block =>
+                {
+                    using (var span = WorkerTelemetry.Source.StartActivity($"block {block.Index}", ActivityKind.Internal, default(ActivityContext),
+                               startTime: blockStart))
+                    {
+                        span?.SetTag("cremi.block", block.Index);
+                        span?.SetTag("cremi.sections", $"{block.Z0}..{block.Z1}");
+                    }
+                    blockStart = block.At;
+                    LogBlockDone(log, job.Id, block.Index, block.Count, block.Z0, block.Z1);
+                },
             }, cancellationToken);
             var rate = result.Shape.Count / Math.Max(1e-9, result.PredictSeconds);
             infer?.SetTag("cremi.voxels_per_second", rate);
@@ -64,6 +94,7 @@ public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, I
         if (evaluate && !metrics.ContainsKey("evaluation"))
             throw new InvalidDataException($"{job.Source}: a test job needs cleft labels (volumes/labels/clefts) in its data file");
         using (WorkerTelemetry.Source.StartActivity("write")) JsonFiles.Write(Path.Combine(staging, MetricsName), metrics);
+        journal.Delete(); // every output is in staging now; a crash from here on redoes the job from block 0
     }
 
     /// <summary>The section with the most predicted clefts: raw, true clefts (green) and predicted ones (magenta).</summary>
@@ -97,6 +128,15 @@ public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, I
                     File.Copy(Path.Combine(runFolder, name), Path.Combine(staging, name));
         LogTrained(log, job.Id, result.Steps, result.BestF1, result.StopReason);
     }
+
+    [LoggerMessage(LogLevel.Information, "job {JobId}: {Resumed} of {Blocks} blocks taken from the journal, {Left} to compute")]
+    private static partial void LogBlocks(ILogger logger, string jobId, int resumed, int blocks, int left);
+
+    [LoggerMessage(LogLevel.Information, "job {JobId}: block {Index} of {Count} done (sections {Z0}..{Z1})")]
+    private static partial void LogBlockDone(ILogger logger, string jobId, int index, int count, int z0, int z1);
+
+    [LoggerMessage(LogLevel.Warning, "job {JobId}: journal not used, starting from the first block: {Why}")]
+    private static partial void LogJournalDiscarded(ILogger logger, string jobId, string why);
 
     [LoggerMessage(LogLevel.Information, "job {JobId}: trained {Steps} steps, best validation F1 {F1:F3} ({Reason})")]
     private static partial void LogTrained(ILogger logger, string jobId, long steps, double f1, string reason);

@@ -13,7 +13,8 @@ namespace Cremi.Worker.Service;
 /// <summary>The worker host, as a table of contents; each piece is one extension method below or in its own file.</summary>
 public static class WorkerHost
 {
-    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides)
+    /// <param name="configure">Last word on the services before the host is built: tests add exporters here.</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, Action<WebApplicationBuilder>? configure = null)
     {
         // The content root is the program's folder: appsettings/ is found beside cremi.dll wherever it is started.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
@@ -23,6 +24,7 @@ public static class WorkerHost
         builder.AddWorkerTelemetry();
         builder.AddJobScheduling();
         builder.Services.AddSystemd();
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapWorkerEndpoints();
         return app;

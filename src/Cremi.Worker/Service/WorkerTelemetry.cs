@@ -37,19 +37,18 @@ public sealed class WorkerTelemetry : IDisposable
 
     public void RecordLoss(double loss) => _lastLoss = loss;
 
-    /// <summary>A span that starts a new trace whatever the ambient activity is (a claim is where a job begins).</summary>
+    /// <summary>
+    /// A span that starts a new trace whatever the ambient activity is (a claim is where a job begins). It stays the
+    /// current activity of the calling flow, so the claim's log lines carry its trace id; the ambient one comes back
+    /// when the caller's async method returns (Activity.Current is async-local).
+    /// </summary>
     public static Activity? StartRoot(string name)
     {
         var previous = Activity.Current;
         Activity.Current = null;
-        try
-        {
-            return Source.StartActivity(name, ActivityKind.Consumer);
-        }
-        finally
-        {
-            Activity.Current = previous;
-        }
+        var activity = Source.StartActivity(name, ActivityKind.Consumer);
+        if (activity is null) Activity.Current = previous; // nobody listens: leave things as they were
+        return activity;
     }
 
     /// <summary>A job run's span, a child of its claim span (from job.json) so the job is one trace.</summary>

@@ -13,8 +13,12 @@ namespace Cremi.Worker.Workflows;
 /// </summary>
 public sealed class GenerationSetup : IDisposable
 {
-    private GenerationSetup(CremiFile data, InferenceModel model, TorchSharp.torch.Device device, GenerationRequest request, MaskGeneration generation)
+    private readonly GenerateSettings _settings;
+
+    private GenerationSetup(GenerateSettings settings, CremiFile data, InferenceModel model, TorchSharp.torch.Device device,
+        GenerationRequest request, MaskGeneration generation)
     {
+        _settings = settings;
         Data = data;
         Model = model;
         Device = device;
@@ -44,7 +48,7 @@ public sealed class GenerationSetup : IDisposable
                 var labelling = settings.Labelling(model.Threshold);
                 var request = new GenerationRequest(settings.Data, output, windows, labelling, settings.Naive,
                     Provenance.For("generate", Describe(settings, windows, labelling)));
-                return new GenerationSetup(data, model, device, request, new MaskGeneration(model, model.ToWindowModel(device)));
+                return new GenerationSetup(settings, data, model, device, request, new MaskGeneration(model, model.ToWindowModel(device)));
             }
             catch
             {
@@ -61,8 +65,33 @@ public sealed class GenerationSetup : IDisposable
 
     public long WindowCount => Generation.WindowCount(Data.Shape, Request);
 
+    public int BlockCount => Generation.BlockCount(Data.Shape, Request);
+
     public GenerationResult Run(Action<int>? windowsDone, CancellationToken cancellationToken) =>
         Generation.Run(Data, Request, windowsDone, cancellationToken);
+
+    public GenerationResult Run(GenerationHooks hooks, CancellationToken cancellationToken) =>
+        Generation.Run(Data, Request, hooks, cancellationToken);
+
+    /// <summary>
+    /// What the scores of this run depend on, hashed: the model and data files' bytes, the device and every
+    /// prediction setting (not the labelling ones: they act after the scores). A <see cref="ScoreJournal"/> trusts
+    /// only blocks of the same identity.
+    /// </summary>
+    public byte[] Identity()
+    {
+        var w = Request.Windows;
+        var settings = string.Join('\n', "cremi score journal v1", Sha256(_settings.Model), Sha256(_settings.Data), Device.ToString(),
+            $"arch={_settings.Arch};filters={_settings.Filters};naive={_settings.Naive}",
+            $"window={w.Window};overlap={w.Overlap.ToString("R", CultureInfo.InvariantCulture)};batch={w.BatchSize};slab={w.SlabDepth};tta={w.Tta};gaussian={w.Gaussian}");
+        return System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings));
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
 
     public void Dispose()
     {

@@ -10,7 +10,9 @@ public sealed record GenerationRequest(string DataPath, string OutputPath, Slidi
     bool Naive, IReadOnlyDictionary<string, string> Provenance);
 
 /// <summary>What a generation run produced.</summary>
-public sealed record GenerationResult(Shape3 Shape, long Windows, int Clefts, long CleftVoxels, double PredictSeconds, double TotalSeconds);
+/// <param name="BlocksResumed">Blocks read back from a journal instead of predicted (0 for a fresh run).</param>
+public sealed record GenerationResult(Shape3 Shape, long Windows, int Clefts, long CleftVoxels, double PredictSeconds, double TotalSeconds,
+    int Blocks = 0, int BlocksResumed = 0);
 
 /// <summary>
 /// DATA.hdf + a network → MASK.hdf in the CREMI layout, in two stages.
@@ -25,7 +27,8 @@ public sealed record GenerationResult(Shape3 Shape, long Windows, int Clefts, lo
 ///    no label volume) and their uint64 ids written a slab at a time from one reused buffer. For a full CREMI sample
 ///    (195 M voxels) that is about 195 MB of scores, a few MB of runs and 2 × 100 MB of ids (the buffer and the
 ///    writer's chunk row), instead of a 1.56 GB id volume.
-/// The file appears under its name only when complete (<see cref="CremiStreamWriter.Commit"/>).
+/// The file appears under its name only when complete (<see cref="CremiStreamWriter.Commit"/>). With a
+/// <see cref="ScoreJournal"/>, stage 1 resumes after the last block an earlier run finished.
 /// </summary>
 public sealed class MaskGeneration(InferenceModel model, Learning.Inference.WindowModel windowModel)
 {
@@ -37,32 +40,67 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
         ? new NaivePredictor(windowModel, request.Windows.Window).WindowCount(shape)
         : new SlidingWindowPredictor(windowModel, request.Windows).WindowCount(shape);
 
+    public int BlockCount(Shape3 shape, GenerationRequest request) => request.Naive
+        ? new NaivePredictor(windowModel, request.Windows.Window).BlockCount(shape)
+        : new SlidingWindowPredictor(windowModel, request.Windows).BlockCount(shape);
+
     public GenerationResult Run(CremiFile data, GenerationRequest request, Action<int>? windowsDone = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Run(data, request, new GenerationHooks { WindowsDone = windowsDone }, cancellationToken);
+
+    /// <summary>
+    /// With a journal, blocks finished by an earlier run are read back instead of predicted (their scores go to the
+    /// file and to the labelling exactly as if just computed), and every new block is journalled before the next
+    /// starts, so a stop or a kill loses at most the block in flight.
+    /// </summary>
+    public GenerationResult Run(CremiFile data, GenerationRequest request, GenerationHooks hooks, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         data.Require(CremiDatasets.Raw);
         var shape = data.Shape;
+        var section = shape.SectionSize;
         var preprocessing = PreprocessingSpec.Parse(model.Preprocessing);
+        var blocks = BlockCount(shape, request);
+        string? why = null;
+        var resume = hooks.Journal?.Resume(section, out why);
+        if (resume is not null && resume.Carry.NextBlock > blocks)
+        {
+            why = $"{hooks.Journal!.Folder} holds {resume.Carry.NextBlock} blocks, this run has {blocks}";
+            hooks.Journal.Delete();
+            resume = null;
+        }
+        hooks.Starting?.Invoke(resume?.Carry.NextBlock ?? 0, blocks, why);
         using var writer = CremiStreamWriter.Create(request.OutputPath, shape, data.Resolution, data.Offset, request.Provenance,
             CremiDatasets.Clefts | CremiDatasets.Predictions);
         var scores = new Volume<byte>(shape, data.Resolution, data.Offset);
-        var section = shape.SectionSize;
+        foreach (var saved in resume?.Slabs ?? [])
+        {
+            saved.Scores.CopyTo(scores.Data, saved.Z0 * section);
+            writer.WritePredictions(saved.Z0, scores.Data.AsMemory(saved.Z0 * section, saved.Scores.Length));
+        }
         void Sink(int z0, ReadOnlySpan<float> sections)
         {
             var target = scores.Data.AsMemory(z0 * section, sections.Length);
             CleftLabelling.Quantise(sections, target.Span);
             writer.WritePredictions(z0, target);
         }
+        var finished = resume?.Carry.First ?? 0;
+        void BlockDone(PredictionCarry carry)
+        {
+            var (index, z0) = (carry.NextBlock - 1, finished);
+            hooks.Journal?.Record(index, z0, scores.Data.AsSpan(z0 * section, (carry.First - z0) * section), section, carry);
+            finished = carry.First;
+            hooks.BlockDone?.Invoke(new BlockDone(index, blocks, z0, carry.First, DateTimeOffset.UtcNow));
+        }
         Volume<byte> Raw(int z0, int z1) => data.ReadRaw(z0, 0, 0, shape with { Z = z1 - z0 });
 
         if (request.Naive)
             new NaivePredictor(windowModel, request.Windows.Window).Run(shape,
                 (z0, z1) => { var raw = Raw(z0, z1); return raw.With(Array.ConvertAll(raw.Data, b => (float)b)); },
-                Sink, windowsDone, cancellationToken);
+                Sink, hooks.WindowsDone, cancellationToken, resume?.Carry, BlockDone);
         else
             new SlidingWindowPredictor(windowModel, request.Windows).Run(shape,
-                (z0, z1) => preprocessing.Apply(Raw(z0, z1)), Sink, windowsDone, cancellationToken);
+                (z0, z1) => preprocessing.Apply(Raw(z0, z1)), Sink, hooks.WindowsDone, cancellationToken, resume?.Carry, BlockDone);
         var predictSeconds = clock.Elapsed.TotalSeconds;
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -76,6 +114,7 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
             writer.WriteClefts(z0, ids);
         }
         writer.Commit();
-        return new GenerationResult(shape, WindowCount(shape, request), clefts.Count, clefts.Voxels, predictSeconds, clock.Elapsed.TotalSeconds);
+        return new GenerationResult(shape, WindowCount(shape, request), clefts.Count, clefts.Voxels, predictSeconds, clock.Elapsed.TotalSeconds,
+            blocks, resume?.Carry.NextBlock ?? 0);
     }
 }

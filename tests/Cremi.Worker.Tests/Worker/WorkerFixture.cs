@@ -27,6 +27,23 @@ public sealed class WorkerFixture : IDisposable
         return path;
     }
 
+    /// <summary>Options that make <see cref="Deep"/> five blocks of about a second each on one CPU thread (TTA
+    /// multiplies the work per window by 8 without adding windows): long enough to stop a job between two blocks.</summary>
+    public static readonly string[] BlockOptions = ["--slab", "8", "--tta"];
+
+    /// <summary>A volume of several inference blocks and its mask from an uninterrupted `cremi generate` with <see cref="BlockOptions"/>.</summary>
+    public (string Data, string Mask) Deep()
+    {
+        var (path, mask) = (_folder.File("deep.hdf"), _folder.File("deep-expected.hdf"));
+        lock (_folder)
+            if (!File.Exists(mask))
+            {
+                Check(CliRun.Of("synth", path, "--shape", "24,128,128", "--seed", "3"));
+                Check(CliRun.Of(["generate", path, Model, "--out", mask, .. BlockOptions]));
+            }
+        return (path, mask);
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private static void Check(CliRun run)
