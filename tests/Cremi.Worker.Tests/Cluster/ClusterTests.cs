@@ -62,12 +62,12 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         using var root = new TempFolder();
         var folders = new WorkerFolders(root.Path);
         var connection = postgres.Server!.CreateDatabase();
-        var large = fixture.Large();
+        var large = fixture.Larger();
         var expected = root.File("expected.hdf");
         Assert.Equal(0, CliRun.Of("generate", large, fixture.Model, "--out", expected).ExitCode);
 
         using var first = await ClusterNode.StartAsync(folders, fixture.Model, connection);
-        File.Copy(large, Path.Combine(folders.Inbox, "large.hdf"));
+        File.Copy(large, Path.Combine(folders.Inbox, "larger.hdf"));
         await WorkerFolders.WaitUntil(() => ClusterNode.InState(folders, "running") == 1, Patience, () => first.Output);
         var jobId = WorkerFolders.Folders(folders.Work).Single();
         var firstNode = ClusterNode.Job(folders, jobId).GetProperty("node").GetString();
@@ -99,7 +99,7 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         using var reference = CremiFile.Open(expected);
         Assert.Equal(reference.ReadPredictions().Data, mask.ReadPredictions().Data);
         Assert.Equal(reference.ReadClefts().Data, mask.ReadClefts().Data);
-        output.WriteLine($"SIGKILL -> other node starts the job again: {takenOver:F1} s; -> published: {finished:F1} s " +
+        output.WriteLine($"32x256x256: SIGKILL -> other node starts the job again: {takenOver:F1} s; -> published: {finished:F1} s " +
                          "(check-in 1 s, misfire threshold 2 s)");
     }
 
@@ -112,7 +112,7 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         var nodes = await Task.WhenAll(ClusterNode.StartAsync(folders, fixture.Model, connection), ClusterNode.StartAsync(folders, fixture.Model, connection));
         using var a = nodes[0];
         using var b = nodes[1];
-        File.Copy(fixture.Large(), Path.Combine(folders.Inbox, "large.hdf"));
+        File.Copy(fixture.Larger(), Path.Combine(folders.Inbox, "larger.hdf"));
         await WorkerFolders.WaitUntil(() => ClusterNode.InState(folders, "running") == 1, Patience, () => a.Output + "\n----\n" + b.Output);
         var jobId = WorkerFolders.Folders(folders.Work).Single();
         var started = $"job {jobId} (Generate) started, run 1";
