@@ -43,6 +43,14 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         [Description("Port of the jobs, health, metrics and display endpoint (Display:Port); 0 picks a free one.")]
         public int? Port { get; init; }
 
+        [CommandOption("--store <STORE>")]
+        [Description("Quartz job store: memory (one machine, the default) or postgres (several workers share one queue) (Scheduler:Store).")]
+        public string? Store { get; init; }
+
+        [CommandOption("--connection <STRING>")]
+        [Description("PostgreSQL connection string for --store postgres, e.g. \"Host=db;Port=5432;Database=cremi;Username=cremi\" (Scheduler:Connection).")]
+        public string? Connection { get; init; }
+
         [CommandOption("--set <KEY=VALUE>")]
         [Description("Any other setting, e.g. --set Worker:GpuJobs=1 (repeatable).")]
         public string[] Set { get; init; } = [];
@@ -58,6 +66,8 @@ public sealed class WorkerCommand : AsyncCommand<WorkerCommand.Settings>
         Put("Worker:Failed", settings.Failed);
         Put("Worker:DefaultModel", settings.Model);
         Put("Display:Port", settings.Port);
+        Put("Scheduler:Store", settings.Store);
+        Put("Scheduler:Connection", settings.Connection);
 
         await using var app = WorkerHost.Build(overrides);
         await app.StartAsync(cancellationToken);

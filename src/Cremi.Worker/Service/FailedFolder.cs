@@ -9,24 +9,44 @@ public sealed record FailureReport(string JobId, string File, string What, strin
 /// The poison queue: failed/&lt;id&gt;/ holds the user's file, untouched, and error.json saying what went wrong.
 /// Each failure has its own folder, so two files of the same name never overwrite each other.
 /// </summary>
-public sealed class FailedFolder(IOptions<WorkerOptions> options)
+public sealed class FailedFolder(IOptions<WorkerOptions> options, IOptions<SchedulerOptions>? scheduler = null)
 {
     public const string ErrorFile = "error.json";
+    private const string StagingPrefix = ".staging-";
+
+    /// <summary>A store takes milliseconds; on a shared failed/ a younger staging folder may be another node's, in progress.</summary>
+    public static readonly TimeSpan DeadStagingAge = TimeSpan.FromMinutes(2);
+
+    private readonly bool _shared = scheduler?.Value.Shared ?? false;
     private readonly string _root = Path.GetFullPath(options.Value.Failed);
 
     public string Folder(string id) => Path.Combine(_root, id);
 
-    public void Store(string filePath, FailureReport report)
+    /// <summary>
+    /// Moves the file and its report in. With <paramref name="fileRequired"/> (an inbox file that could not be
+    /// claimed) the move of the file is itself a claim: when several workers share the inbox, each may give up on the
+    /// same bad file, and only the one whose rename succeeds files a report; the others get false and leave nothing.
+    /// </summary>
+    public bool Store(string filePath, FailureReport report, bool fileRequired = false)
     {
         // Assembled under a hidden staging name and renamed: failed/<id>/ appears whole, file and error.json together,
         // so nobody watching failed/ sees the report without the file (or half of either).
         var folder = Folder(report.JobId);
-        var staging = Path.Combine(_root, ".staging-" + report.JobId);
+        var staging = Path.Combine(_root, StagingPrefix + report.JobId);
         Directory.CreateDirectory(staging);
         // error.json first: if the move then fails the file is still where it was and nothing is lost.
         JsonFiles.Write(Path.Combine(staging, ErrorFile), report);
-        if (File.Exists(filePath)) File.Move(filePath, Path.Combine(staging, Path.GetFileName(filePath)));
+        try
+        {
+            if (fileRequired || File.Exists(filePath)) File.Move(filePath, Path.Combine(staging, Path.GetFileName(filePath)));
+        }
+        catch (FileNotFoundException) when (fileRequired)
+        {
+            Directory.Delete(staging, recursive: true);
+            return false;
+        }
         Directory.Move(staging, folder);
+        return true;
     }
 
     /// <summary>
@@ -37,9 +57,10 @@ public sealed class FailedFolder(IOptions<WorkerOptions> options)
     {
         if (!Directory.Exists(_root)) return [];
         var completed = new List<string>();
-        foreach (var staging in Directory.GetDirectories(_root, ".staging-*"))
+        foreach (var staging in Directory.GetDirectories(_root, StagingPrefix + "*"))
         {
-            var id = Path.GetFileName(staging)[".staging-".Length..];
+            if (_shared && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(staging) < DeadStagingAge) continue;
+            var id = Path.GetFileName(staging)[StagingPrefix.Length..];
             var folder = Folder(id);
             if (Directory.Exists(folder)) continue; // never overwrite: the staging folder stays for a person to look at
             Directory.Move(staging, folder);

@@ -62,13 +62,19 @@ public sealed partial class FileClaimer(IOptions<WorkerOptions> options, JobStor
                 activity?.SetTag("cremi.job.id", job.Id);
                 LogClaimed(log, name, job.Id, job.Kind);
             }
+            else if (attempts > 0) LogTakenByOther(log, name);
             return job;
         }
         catch (Exception e) when (e is CremiFileException or ManifestException or UserInputException or IOException)
         {
             var id = JobStore.NewId(name, clock.GetUtcNow());
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            failed.Store(path, new FailureReport(id, name, "claim", e.Message, attempts, activity?.TraceId.ToString(), clock.GetUtcNow()));
+            if (!failed.Store(path, new FailureReport(id, name, "claim", e.Message, attempts, activity?.TraceId.ToString(), clock.GetUtcNow()),
+                    fileRequired: true))
+            {
+                LogTakenByOther(log, name);
+                return null;
+            }
             telemetry.Failed.Add(1, new KeyValuePair<string, object?>("stage", "claim"));
             LogFailed(log, name, attempts, e.Message);
             return null;
@@ -148,6 +154,9 @@ public sealed partial class FileClaimer(IOptions<WorkerOptions> options, JobStor
 
     [LoggerMessage(LogLevel.Information, "claimed {File} as job {JobId} ({Kind})")]
     private static partial void LogClaimed(ILogger logger, string file, string jobId, JobKind kind);
+
+    [LoggerMessage(LogLevel.Information, "{File}: gone from the inbox before this worker claimed it (another worker took it, or it was removed)")]
+    private static partial void LogTakenByOther(ILogger logger, string file);
 
     [LoggerMessage(LogLevel.Warning, "{File}: attempt {Attempt} failed, retrying in {Delay:F1} s: {Reason}")]
     private static partial void LogRetry(ILogger logger, string file, int attempt, double delay, string? reason);

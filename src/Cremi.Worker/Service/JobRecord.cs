@@ -25,6 +25,8 @@ public sealed record JobRecord
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
     public JobState State { get; init; }
     public int Runs { get; init; }
+    /// <summary>The Quartz instance id of the node that ran (or runs) the job: with several workers, which one.</summary>
+    public string? Node { get; init; }
     public DateTimeOffset ClaimedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }

@@ -8,15 +8,21 @@ namespace Cremi.Worker.Service;
 /// interrupted moves to failed/ (the user's file is in them), and queues
 /// again every claimed job that has no published outbox folder. A job whose folder was published just before the
 /// crash is only marked done: outputs are never made twice.
+/// With several workers on shared folders (Scheduler:Store=postgres) a starting node must not touch what a live node
+/// is doing: Quartz's cluster recovery is the one that re-runs a dead node's jobs (their triggers are in the
+/// database), so this only queues claimed jobs that have no trigger at all (a node died between claiming a file and
+/// queuing it), leaves job.json alone, and removes only staging folders that no run can own.
 /// </summary>
 public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFolder failed, JobQueue queue, WorkerReadiness readiness,
-    Microsoft.Extensions.Options.IOptions<WorkerOptions> options, ILogger<JobRecovery> log, TimeProvider clock) : IHostedService
+    Microsoft.Extensions.Options.IOptions<WorkerOptions> options, Microsoft.Extensions.Options.IOptions<SchedulerOptions> scheduler,
+    ILogger<JobRecovery> log, TimeProvider clock) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
+        var shared = scheduler.Value.Shared;
         foreach (var folder in new[] { o.Inbox, o.Outbox, o.Work, o.Failed }) Directory.CreateDirectory(folder);
-        outbox.DiscardStaging();
+        outbox.DiscardStaging(shared ? id => store.Find(id) is not { State: JobState.Claimed or JobState.Running } : null);
         foreach (var id in failed.CompleteInterrupted()) LogFailureCompleted(log, id);
         foreach (var job in store.Load())
         {
@@ -25,8 +31,16 @@ public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFol
                 store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outbox.List(job.Id) });
                 continue;
             }
-            LogResumed(log, job.Id, job.Source, job.Runs);
-            await queue.EnqueueAsync(store.Update(job with { State = JobState.Claimed }), cancellationToken);
+            if (!shared)
+            {
+                LogResumed(log, job.Id, job.Source, job.Runs);
+                await queue.EnqueueAsync(store.Update(job with { State = JobState.Claimed }), cancellationToken);
+            }
+            else if (!await queue.IsQueuedAsync(job.Id, cancellationToken))
+            {
+                LogOrphanQueued(log, job.Id, job.Source);
+                await queue.EnqueueAsync(job, cancellationToken);
+            }
         }
         readiness.Recovered = true;
     }
@@ -35,6 +49,9 @@ public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFol
 
     [LoggerMessage(LogLevel.Warning, "job {JobId}: its move to failed/ was interrupted by the last stop; completed now")]
     private static partial void LogFailureCompleted(ILogger logger, string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "job {JobId} ({File}) was claimed but never queued (its worker died in between): queued now")]
+    private static partial void LogOrphanQueued(ILogger logger, string jobId, string file);
 
     [LoggerMessage(LogLevel.Information, "job {JobId} ({File}) was claimed before the last stop ({Runs} run(s) so far): queued again")]
     private static partial void LogResumed(ILogger logger, string jobId, string file, int runs);

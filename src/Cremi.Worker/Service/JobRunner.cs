@@ -11,16 +11,25 @@ namespace Cremi.Worker.Service;
 /// At most Worker:GpuJobs run the network at once. On stop (SIGTERM) the work is cancelled: training checkpoints,
 /// generation stops between blocks, and the job stays claimed so the next start runs it again; a failure moves the
 /// claimed file to failed/ with error.json.
+/// With the clustered store (several workers) the stopped job is handed back to Quartz instead, which lets another
+/// node run it; a job left Running by a node that died is run again when Quartz fires its recovery trigger.
 /// </summary>
+[DisallowConcurrentExecution] // per job id, across the cluster: one run of a job at a time
 public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolder failed, JobWork work, GpuGate gpu,
-    WorkerTelemetry telemetry, IHostApplicationLifetime lifetime, ILogger<JobRunner> log, TimeProvider clock) : IJob
+    WorkerTelemetry telemetry, IHostApplicationLifetime lifetime, ILogger<JobRunner> log, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<SchedulerOptions> scheduler) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var id = context.MergedJobDataMap.GetString(JobQueue.IdKey) ?? throw new InvalidOperationException("Quartz job without a job id");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        // Shared: Quartz's own token, cancelled by its shutdown, so that the OperationCanceledException below reaches
+        // Quartz as a firing cut short by shutdown (handed back for recovery), not as an ordinary end.
+        var shared = scheduler.Value.Shared;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shared ? CancellationToken.None : lifetime.ApplicationStopping);
         var token = stop.Token;
-        if (store.Find(id) is not { State: JobState.Claimed } job) return; // finished already: exactly once
+        // Running: a run that died (Quartz fires a job only when no live node holds it). Finished: exactly once.
+        if (store.Find(id) is not { State: JobState.Claimed or JobState.Running } job) return;
+        job = job with { Node = context.Scheduler.SchedulerInstanceId };
 
         try
         {
@@ -28,11 +37,13 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolde
         }
         catch (OperationCanceledException)
         {
+            if (shared) throw; // handed back to the cluster
             return; // stopping before it started: it stays claimed
         }
         try
         {
             await RunAsync(job, token);
+            if (shared) token.ThrowIfCancellationRequested(); // stopped: handed back to the cluster
         }
         finally
         {

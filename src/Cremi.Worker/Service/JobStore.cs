@@ -8,23 +8,53 @@ namespace Cremi.Worker.Service;
 /// <summary>
 /// Job state on disk: work/&lt;id&gt;/job.json plus the claimed file beside it. Every change is written atomically
 /// before it is acted on, so after a crash the folder says exactly which jobs were claimed and not yet finished.
+/// When several workers share work/ (Scheduler:Store=postgres) job.json is the only truth: a job claimed by one node
+/// may be run by another, so reads go to the file, never to what this process remembers.
 /// </summary>
-public sealed partial class JobStore(IOptions<WorkerOptions> options)
+public sealed partial class JobStore(IOptions<WorkerOptions> options, IOptions<SchedulerOptions>? scheduler = null)
 {
     public const string StateFile = "job.json";
+
+    /// <summary>A claim writes job.json and renames the file in within milliseconds; a folder whose job.json is this
+    /// old and still has no file was left by a claim that died (on a shared work/, a younger one may be in progress).</summary>
+    public static readonly TimeSpan DeadClaimAge = TimeSpan.FromMinutes(2);
+
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new();
     private readonly string _work = Path.GetFullPath(options.Value.Work);
+    private readonly bool _shared = scheduler?.Value.Shared ?? false;
 
     public string Folder(string id) => Path.Combine(_work, id);
 
     /// <summary>The claimed inbox file in its job folder.</summary>
     public string ClaimedFile(JobRecord job) => Path.Combine(Folder(job.Id), job.Source);
 
-    public int Pending => _jobs.Values.Count(j => j.State is JobState.Claimed or JobState.Running);
+    public int Pending => Known().Count(j => j.State is JobState.Claimed or JobState.Running);
 
-    public IReadOnlyList<JobRecord> All() => _jobs.Values.OrderBy(j => j.ClaimedAt).ThenBy(j => j.Id, StringComparer.Ordinal).ToList();
+    /// <summary>Every job: this worker's, or on a shared work/ every node's.</summary>
+    public IReadOnlyList<JobRecord> All() => Known().OrderBy(j => j.ClaimedAt).ThenBy(j => j.Id, StringComparer.Ordinal).ToList();
 
-    public JobRecord? Find(string id) => _jobs.TryGetValue(id, out var job) ? job : null;
+    public JobRecord? Find(string id)
+    {
+        if (!_shared) return _jobs.TryGetValue(id, out var job) ? job : null;
+        return ReadState(Folder(id));
+    }
+
+    private IEnumerable<JobRecord> Known() =>
+        !_shared ? _jobs.Values : Directory.Exists(_work) ? Directory.EnumerateDirectories(_work).Select(ReadState).OfType<JobRecord>() : [];
+
+    /// <summary>job.json of a folder, or null when there is none (not a job, or a claim that lost its race and is
+    /// being removed). Written by rename, so it is never seen half-written.</summary>
+    private static JobRecord? ReadState(string folder)
+    {
+        try
+        {
+            return JsonFiles.Read<JobRecord>(Path.Combine(folder, StateFile));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Unique even for the same name dropped twice in one second: time, name, random suffix.</summary>
     public static string NewId(string sourceName, DateTimeOffset now)
@@ -36,20 +66,27 @@ public sealed partial class JobStore(IOptions<WorkerOptions> options)
     /// <summary>
     /// Claims an inbox file: the job folder and its job.json first, then the file moved in by one rename. A crash
     /// before the rename leaves a folder without the file, which <see cref="Load"/> removes (the file is still in
-    /// the inbox and is claimed again); after it, the job exists.
+    /// the inbox and is claimed again); after it, the job exists. The rename is the claim: when several workers
+    /// race for one file, rename(2) lets exactly one of them move it, and the others get null (and tidy up).
     /// </summary>
-    public JobRecord Claim(JobRecord job, string inboxPath)
+    public JobRecord? Claim(JobRecord job, string inboxPath)
     {
         var folder = Folder(job.Id);
+        // Ids carry a random part; two nodes drawing the same one for the same name in the same second would share a
+        // folder, so that (however unlikely) is refused and the claim retried with a new id.
+        if (Directory.Exists(folder)) throw new IOException($"job folder {folder} exists already");
         Directory.CreateDirectory(folder);
         JsonFiles.Write(Path.Combine(folder, StateFile), job);
         try
         {
-            File.Move(inboxPath, ClaimedFile(job));
+            // overwrite: true is a plain rename(2), atomic on one file system (local or NFS); the target is in a
+            // folder only this claim uses, so nothing is ever overwritten.
+            File.Move(inboxPath, ClaimedFile(job), overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             Directory.Delete(folder, recursive: true);
+            if (e is FileNotFoundException or DirectoryNotFoundException) return null; // another node renamed it first
             throw;
         }
         _jobs[job.Id] = job;
@@ -74,7 +111,8 @@ public sealed partial class JobStore(IOptions<WorkerOptions> options)
             var job = JsonFiles.Read<JobRecord>(state);
             if (job.State is JobState.Claimed or JobState.Running && !File.Exists(ClaimedFile(job)))
             {
-                Directory.Delete(folder, recursive: true); // a claim interrupted before its rename
+                // A claim interrupted before its rename. On a shared work/ it may be another node's claim in progress.
+                if (!_shared || DateTime.UtcNow - File.GetLastWriteTimeUtc(state) > DeadClaimAge) Directory.Delete(folder, recursive: true);
                 continue;
             }
             _jobs[job.Id] = job;

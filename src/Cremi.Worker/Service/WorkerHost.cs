@@ -49,6 +49,9 @@ public static class WorkerHost
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DisplayOptions>().BindConfiguration(DisplayOptions.Section, o => o.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section, o => o.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidation>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section, o => o.ErrorOnUnknownConfiguration = true);
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidation>();
         services.AddSingleton<IValidateOptions<DisplayOptions>, WorkerOptionsValidation>();
@@ -80,6 +83,7 @@ public static class WorkerHost
     public static void AddJobScheduling(this WebApplicationBuilder builder)
     {
         var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
+        var scheduler = builder.Configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WorkerReadiness>();
@@ -91,11 +95,14 @@ public static class WorkerHost
         services.AddSingleton<JobWork>();
         services.AddSingleton<GpuGate>();
         services.AddTransient<JobRunner>();
-        // Order matters: claimed jobs are queued again before Quartz starts and before the inbox is watched.
+        // Order matters: the database is reached (postgres store), claimed jobs are queued again before Quartz
+        // starts, and only then is the inbox watched.
+        services.AddHostedService<SchedulerDatabaseCheck>();
         services.AddHostedService<JobRecovery>();
         services.AddQuartz(q =>
         {
             q.UseDefaultThreadPool(pool => pool.MaxConcurrency = Math.Clamp(worker.JobConcurrency, 1, 64));
+            q.UseWorkerStore(scheduler);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<InboxWatcher>();

@@ -44,6 +44,15 @@ public sealed class WorkerFixture : IDisposable
         return (path, mask);
     }
 
+    /// <summary>A volume whose generate job lasts tens of seconds: long enough to start another worker while it runs.</summary>
+    public string Larger()
+    {
+        var path = _folder.File("larger.hdf");
+        lock (_folder)
+            if (!File.Exists(path)) Check(CliRun.Of("synth", path, "--shape", "32,256,256", "--seed", "3"));
+        return path;
+    }
+
     public void Dispose() => _folder.Dispose();
 
     private static void Check(CliRun run)
