@@ -99,7 +99,8 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
     {
         using var root = new TempFolder();
         var folders = new WorkerFolders(root.Path);
-        const int epochs = 3, steps = 30;
+        // Long enough that the run is surely still training when the signal comes (tiny steps take milliseconds).
+        const int epochs = 3, steps = 400;
         var manifest = JsonSerializer.Serialize(new
         {
             kind = "train",
@@ -114,8 +115,7 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         using (var first = await WorkerProcess.StartAsync(folders, null))
         {
             await File.WriteAllTextAsync(Path.Combine(folders.Inbox, "run.job.json"), manifest);
-            await WorkerFolders.WaitUntil(() => first.Output.Contains("training starting at step 0"), Patience, () => first.Output);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await WorkerFolders.WaitUntil(() => first.Output.Contains(": epoch 1:"), Patience, () => first.Output);
             Assert.Equal(0, await first.SignalAsync("TERM"));
             Assert.Contains("stopped by shutdown", first.Output);
             jobId = WorkerFolders.Folders(folders.Work).Single();
@@ -127,7 +127,7 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         await WorkerFolders.WaitUntil(() => folders.Published.Length == 1, Patience, () => second.Output);
         var resumed = System.Text.RegularExpressions.Regex.Match(second.Output, @"resuming from checkpoint at step (\d+)");
         Assert.True(resumed.Success, second.Output);
-        Assert.InRange(long.Parse(resumed.Groups[1].Value), 1, epochs * steps - 1);
+        Assert.InRange(long.Parse(resumed.Groups[1].Value), steps, epochs * steps - 1); // after epoch 1, before the end
         foreach (var name in new[] { "model.cremi", "metrics.json", "loss.png", "history.csv" })
             Assert.True(File.Exists(Path.Combine(folders.Outbox, jobId, name)), name);
         using var metrics = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folders.Outbox, jobId, "metrics.json")));
