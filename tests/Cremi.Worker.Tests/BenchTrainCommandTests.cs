@@ -21,6 +21,10 @@ public sealed class BenchTrainCommandTests
         Assert.True(root.GetProperty("peak_rss_bytes").GetInt64() >= root.GetProperty("rss_last_bytes").GetInt64());
         Assert.Equal(12, root.GetProperty("rss_early_step").GetInt32()); // step 50, or the last of a shorter run
         Assert.Equal(12, root.GetProperty("steps").GetInt32());
+        Assert.True(root.GetProperty("peak_rss_bytes").GetInt64() >= root.GetProperty("peak_rss_early_bytes").GetInt64());
+        // Tensors disposed every step: as many alive after the last step as after the "early" one (the same here).
+        var live = root.GetProperty("live_tensors").GetString()!.Split(" -> ");
+        Assert.Equal(live[0], live[1]);
     }
 
     [Fact]

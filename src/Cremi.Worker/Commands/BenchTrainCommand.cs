@@ -88,8 +88,8 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
             var stepSeconds = timed.Sum() / timed.Length;
             var samples = settings.Batch / stepSeconds;
             var earlyStep = Math.Min(EarlyRssStep, settings.Steps);
-            var rssEarly = meter.RssAt(earlyStep);
-            var rssLast = meter.RssAt(settings.Steps);
+            var (early, last) = (meter.At(earlyStep), meter.At(settings.Steps));
+            var (rssEarly, rssLast) = (early.Rss, last.Rss);
             new BenchReport("train")
                 .Add("arch", spec.Arch.ToString().ToLowerInvariant()).Add("filters", spec.Filters).Add("parameters", spec.ParameterCount())
                 .Add("window", window.ToString()).Add("batch", settings.Batch).Add("steps", settings.Steps)
@@ -102,7 +102,12 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
                 .Add("rss_early_bytes", rssEarly, $"{BenchReport.Megabytes(rssEarly)} after step {earlyStep}")
                 .Add("rss_last_bytes", rssLast, $"{BenchReport.Megabytes(rssLast)} after step {settings.Steps}")
                 .Add("rss_growth", Math.Round((double)rssLast / rssEarly - 1, 4), $"{100.0 * rssLast / rssEarly - 100:F1} %")
-                .Add("peak_rss_bytes", ResourceMeter.PeakRssBytes(), BenchReport.Megabytes(ResourceMeter.PeakRssBytes()))
+                .Add("peak_rss_early_bytes", early.PeakRss, $"{BenchReport.Megabytes(early.PeakRss)} peak by step {earlyStep}")
+                .Add("peak_rss_bytes", last.PeakRss, $"{BenchReport.Megabytes(last.PeakRss)} peak by step {settings.Steps}")
+                .Add("peak_rss_growth", Math.Round((double)last.PeakRss / early.PeakRss - 1, 4), $"{100.0 * last.PeakRss / early.PeakRss - 100:F1} % (goal: under 10 %)")
+                // A leak of tensors shows as a growing count; a flat count with growing RSS is the allocators' doing.
+                .Add("live_tensors", $"{early.LiveTensors} -> {last.LiveTensors}", $"{early.LiveTensors} after step {earlyStep}, {last.LiveTensors} after step {settings.Steps}")
+                .Add("managed_heap", $"{early.ManagedBytes} -> {last.ManagedBytes}", $"{BenchReport.Megabytes(early.ManagedBytes)} -> {BenchReport.Megabytes(last.ManagedBytes)}")
                 .Add("cores", Environment.ProcessorCount)
                 .Write(console, settings.Json);
             return 0;
@@ -123,12 +128,15 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
     private sealed class StepMeter : ITrainingObserver
     {
         private readonly Stopwatch _clock = new();
-        private readonly Dictionary<long, long> _rss = [];
+        private readonly Dictionary<long, Sample> _samples = [];
+
+        /// <summary>After one step: resident and peak-so-far memory, live TorchSharp tensors, managed heap.</summary>
+        public readonly record struct Sample(long Rss, long PeakRss, long LiveTensors, long ManagedBytes);
 
         public List<double> StepSeconds { get; } = [];
         public string Device { get; private set; } = "";
 
-        public long RssAt(long step) => _rss.GetValueOrDefault(step);
+        public Sample At(long step) => _samples.GetValueOrDefault(step);
 
         public void OnStart(long firstStep, long totalSteps, string device, long parameters, TimeSpan? budget)
         {
@@ -139,7 +147,8 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         public void OnStep(long step, double loss, double learningRate)
         {
             StepSeconds.Add(_clock.Elapsed.TotalSeconds);
-            _rss[step] = ResourceMeter.CurrentRssBytes();
+            _samples[step] = new Sample(ResourceMeter.CurrentRssBytes(), ResourceMeter.PeakRssBytes(), TorchSharp.torch.Tensor.TotalCount,
+                GC.GetTotalMemory(forceFullCollection: false));
             _clock.Restart();
         }
     }
