@@ -42,9 +42,9 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = functional.relu(norm1.forward(InPlaneConvolution.Apply(conv1, input)));
+        var x = functional.relu(norm1.forward(conv1.forward(input)));
         if (dropout is not null) x = dropout.forward(x);
-        x = norm2.forward(InPlaneConvolution.Apply(conv2, x));
+        x = norm2.forward(conv2.forward(x));
         if (_residual) x = x + (shortcut is null ? input : shortcut.forward(input));
         return functional.relu(x).MoveToOuterDisposeScope();
     }
