@@ -31,13 +31,13 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         // Both watchers see every file and race to claim it; the corrupt one both give up on, and one files it.
         for (var i = 0; i < count; i++) File.Copy(fixture.Data, Path.Combine(folders.Inbox, $"f{i:D2}.hdf"));
         await File.WriteAllBytesAsync(Path.Combine(folders.Inbox, "corrupt.hdf"), new byte[1000]);
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == count && ClusterNode.InState(folders, "succeeded") == count && folders.FailedJobs.Length >= 1,
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == count && folders.InState("succeeded") == count && folders.FailedJobs.Length >= 1,
             Patience, () => a.Output + "\n----\n" + b.Output);
         var seconds = clock.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(3)); // a second claim or run, if there were one, would show now
 
         // Exactly once: one job folder per input, each published once and run once; nothing left or doubled.
-        var jobs = WorkerFolders.Folders(folders.Work).Select(id => ClusterNode.Job(folders, id)).ToList();
+        var jobs = WorkerFolders.Folders(folders.Work).Select(id => folders.Job(id)).ToList();
         Assert.Equal(count, jobs.Count);
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"f{i:D2}.hdf"), jobs.Select(j => j.GetProperty("source").GetString()).Order());
         Assert.All(jobs, j => Assert.Equal(("succeeded", 1), (j.GetProperty("state").GetString(), j.GetProperty("runs").GetInt32())));
@@ -68,14 +68,14 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
 
         using var first = await ClusterNode.StartAsync(folders, fixture.Model, connection);
         File.Copy(large, Path.Combine(folders.Inbox, "larger.hdf"));
-        await WorkerFolders.WaitUntil(() => ClusterNode.InState(folders, "running") == 1, Patience, () => first.Output);
+        await WorkerFolders.WaitUntil(() => folders.InState("running") == 1, Patience, () => first.Output);
         var jobId = WorkerFolders.Folders(folders.Work).Single();
-        var firstNode = ClusterNode.Job(folders, jobId).GetProperty("node").GetString();
+        var firstNode = folders.Job(jobId).GetProperty("node").GetString();
 
         // A second node starting while the job runs: its start-up recovery must neither steal nor redo the job.
         using var second = await ClusterNode.StartAsync(folders, fixture.Model, connection);
         await Task.Delay(TimeSpan.FromSeconds(1));
-        var job = ClusterNode.Job(folders, jobId);
+        var job = folders.Job(jobId);
         Assert.True(job.GetProperty("state").GetString() == "running", "the job ended before the kill; make the volume larger\n" + first.Output);
         Assert.Equal((1, firstNode), (job.GetProperty("runs").GetInt32(), job.GetProperty("node").GetString()));
         Assert.DoesNotContain($"job {jobId}", second.Output);
@@ -85,11 +85,11 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         Assert.Empty(folders.Published);
         await WorkerFolders.WaitUntil(() => second.Output.Contains($"job {jobId} (Generate) started, run 2"), Patience, () => second.Output);
         var takenOver = killed.Elapsed.TotalSeconds;
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && ClusterNode.InState(folders, "succeeded") == 1, Patience, () => second.Output);
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && folders.InState("succeeded") == 1, Patience, () => second.Output);
         var finished = killed.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(3));
 
-        job = ClusterNode.Job(folders, jobId);
+        job = folders.Job(jobId);
         Assert.Equal([jobId], folders.Published);
         Assert.Equal(("succeeded", 2), (job.GetProperty("state").GetString(), job.GetProperty("runs").GetInt32()));
         Assert.NotEqual(firstNode, job.GetProperty("node").GetString());
@@ -113,7 +113,7 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         using var a = nodes[0];
         using var b = nodes[1];
         File.Copy(fixture.Larger(), Path.Combine(folders.Inbox, "larger.hdf"));
-        await WorkerFolders.WaitUntil(() => ClusterNode.InState(folders, "running") == 1, Patience, () => a.Output + "\n----\n" + b.Output);
+        await WorkerFolders.WaitUntil(() => folders.InState("running") == 1, Patience, () => a.Output + "\n----\n" + b.Output);
         var jobId = WorkerFolders.Folders(folders.Work).Single();
         var started = $"job {jobId} (Generate) started, run 1";
         await WorkerFolders.WaitUntil(() => a.Output.Contains(started) || b.Output.Contains(started), Patience, () => a.Output + "\n----\n" + b.Output);
@@ -122,9 +122,9 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         Assert.Equal(0, await stopped.SignalAsync("TERM"));
         var clock = Stopwatch.StartNew();
         // Not left claimed until some node restarts: Quartz hands the firing back and the other node runs it now.
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && ClusterNode.InState(folders, "succeeded") == 1,
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && folders.InState("succeeded") == 1,
             TimeSpan.FromSeconds(90), () => stopped.Output + "\n----\n" + other.Output);
-        var job = ClusterNode.Job(folders, jobId);
+        var job = folders.Job(jobId);
         Assert.Equal(("succeeded", 2), (job.GetProperty("state").GetString(), job.GetProperty("runs").GetInt32()));
         Assert.Contains($"job {jobId} (Generate) started, run 2", other.Output);
         output.WriteLine($"SIGTERM -> published by the other node: {clock.Elapsed.TotalSeconds:F1} s");

@@ -66,6 +66,23 @@ internal sealed class WorkerFolders(string root)
     public string[] Published => Folders(Outbox);
     public string[] FailedJobs => Folders(Failed);
 
+    /// <summary>A job's job.json as the worker last wrote it.</summary>
+    public JsonElement Job(string id)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Work, id, "job.json")));
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Whether job <paramref name="id"/>'s job.json says <paramref name="state"/> (false while it is being replaced).</summary>
+    public bool IsInState(string id, string state)
+    {
+        try { return File.ReadAllText(Path.Combine(Work, id, "job.json")).Contains($"\"state\": \"{state}\""); }
+        catch (IOException) { return false; }
+    }
+
+    /// <summary>Jobs whose job.json says <paramref name="state"/>.</summary>
+    public int InState(string state) => Folders(Work).Count(id => IsInState(id, state));
+
     public static async Task WaitUntil(Func<bool> condition, TimeSpan timeout, Func<string> describe)
     {
         var clock = Stopwatch.StartNew();

@@ -50,7 +50,7 @@ public sealed partial class WorkerResumeTests(WorkerFixture fixture, ITestOutput
         var firstRun = clock.Elapsed;
 
         using var second = await WorkerProcess.StartAsync(folders, fixture.Model);
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && InState(folders, jobId, "succeeded"), Patience, () => second.Output);
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && folders.IsInState(jobId, "succeeded"), Patience, () => second.Output);
         // The console logger writes from a queue: wait for the job's last line, and every earlier one is there too.
         await WorkerFolders.WaitUntil(() => second.Output.Contains($"job {jobId} done in"), Patience, () => second.Output);
 
@@ -73,16 +73,10 @@ public sealed partial class WorkerResumeTests(WorkerFixture fixture, ITestOutput
             Assert.Equal(reference.ReadClefts().Data, mask.ReadClefts().Data);
         }
         Assert.False(Directory.Exists(Path.Combine(folders.Work, jobId, "blocks")));
-        using var job = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folders.Work, jobId, "job.json")));
-        Assert.Equal(2, job.RootElement.GetProperty("runs").GetInt32());
+        var job = folders.Job(jobId);
+        Assert.Equal(2, job.GetProperty("runs").GetInt32());
         output.WriteLine($"SIG{signal}: stopped after {doneBefore} of {blocks} blocks ({firstRun.TotalSeconds:F1} s); " +
                          $"restart took {taken} from the journal, computed {left}; whole test {clock.Elapsed.TotalSeconds:F1} s");
-    }
-
-    private static bool InState(WorkerFolders folders, string jobId, string state)
-    {
-        try { return File.ReadAllText(Path.Combine(folders.Work, jobId, "job.json")).Contains($"\"state\": \"{state}\""); }
-        catch (IOException) { return false; }
     }
 
     [GeneratedRegex(@"block (\d+) of (\d+) done")]

@@ -24,7 +24,7 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         await File.WriteAllBytesAsync(Path.Combine(folders.Inbox, "corrupt.hdf"), bytes[..(bytes.Length / 3)]);
         await slow;
 
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 2 && InState(folders, "succeeded") == 2 && folders.FailedJobs.Length == 1,
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 2 && folders.InState("succeeded") == 2 && folders.FailedJobs.Length == 1,
             Patience, () => worker.Output);
         Assert.Empty(Directory.GetFiles(folders.Inbox));
         foreach (var job in folders.Published)
@@ -72,7 +72,7 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         using (var first = await WorkerProcess.StartAsync(folders, fixture.Model))
         {
             File.Copy(large, Path.Combine(folders.Inbox, "large.hdf"));
-            await WorkerFolders.WaitUntil(() => StateIs(folders, "running"), Patience, () => first.Output);
+            await WorkerFolders.WaitUntil(() => folders.InState("running") > 0, Patience, () => first.Output);
             await Task.Delay(TimeSpan.FromSeconds(1)); // into the inference
             jobId = WorkerFolders.Folders(folders.Work).Single();
             Assert.Empty(folders.Published);
@@ -82,11 +82,11 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
 
         using var second = await WorkerProcess.StartAsync(folders, fixture.Model);
         // The outbox folder is the commit point; job.json says "succeeded" a moment after it, so wait for both.
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && InState(folders, "succeeded") == 1, Patience, () => second.Output);
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && folders.InState("succeeded") == 1, Patience, () => second.Output);
         Assert.Equal([jobId], folders.Published);
-        using var job = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folders.Work, jobId, "job.json")));
-        Assert.Equal("succeeded", job.RootElement.GetProperty("state").GetString());
-        Assert.Equal(2, job.RootElement.GetProperty("runs").GetInt32());
+        var job = folders.Job(jobId);
+        Assert.Equal("succeeded", job.GetProperty("state").GetString());
+        Assert.Equal(2, job.GetProperty("runs").GetInt32());
         Assert.Empty(Directory.GetDirectories(folders.Outbox, ".staging-*"));
         using var mask = CremiFile.Open(Path.Combine(folders.Outbox, jobId, "mask.hdf"));
         using var reference = CremiFile.Open(expected);
@@ -143,7 +143,7 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         var clock = Stopwatch.StartNew();
         const int count = 50;
         for (var i = 0; i < count; i++) File.Copy(fixture.Data, Path.Combine(folders.Inbox, $"burst{i:D2}.hdf"));
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == count && InState(folders, "succeeded") == count,
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == count && folders.InState("succeeded") == count,
             TimeSpan.FromMinutes(3), () => worker.Output);
         var seconds = clock.Elapsed.TotalSeconds;
 
@@ -179,18 +179,6 @@ public sealed class WorkerServiceTests(WorkerFixture fixture, ITestOutputHelper 
         }
     }
 
-    private static string Source(WorkerFolders folders, string jobId)
-    {
-        using var job = JsonDocument.Parse(File.ReadAllText(Path.Combine(folders.Work, jobId, "job.json")));
-        return job.RootElement.GetProperty("source").GetString()!;
-    }
+    private static string Source(WorkerFolders folders, string jobId) => folders.Job(jobId).GetProperty("source").GetString()!;
 
-    private static bool StateIs(WorkerFolders folders, string state) => InState(folders, state) > 0;
-
-    private static int InState(WorkerFolders folders, string state) =>
-        WorkerFolders.Folders(folders.Work).Count(id =>
-        {
-            try { return File.ReadAllText(Path.Combine(folders.Work, id, "job.json")).Contains($"\"state\": \"{state}\""); }
-            catch (IOException) { return false; }
-        });
 }
