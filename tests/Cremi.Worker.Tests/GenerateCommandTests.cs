@@ -22,14 +22,38 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     /// <summary>An untrained tiny U-Net saved as a model file: generation does not care whether it learnt anything.</summary>
-    private string TinyModel()
+    private string TinyModel(VoxelSize? trainedOn = null)
     {
         var path = _folder.File("model.cremi");
         TorchSharp.torch.manual_seed(7);
         var spec = ModelSpec.Unet(filters: 4, depth: 2, inPlaneLevels: 1) with { Groups = 2 };
         using var module = spec.Build();
-        ModelFile.Save(path, new ModelDescription { Spec = spec, Preprocessing = "seed", Window = new Shape3(4, 32, 32), Threshold = 0.5 }, module);
+        ModelFile.Save(path, new ModelDescription
+        {
+            Spec = spec, Preprocessing = "seed", Window = new Shape3(4, 32, 32), Threshold = 0.5,
+            TrainedResolution = trainedOn ?? VoxelSize.Cremi,
+        }, module);
         return path;
+    }
+
+    [Fact]
+    public void A_model_trained_at_another_resolution_is_used_with_a_warning_naming_both_and_recorded_in_provenance()
+    {
+        var (data, mask) = (TinyData(), _folder.File("mask.hdf"));
+        var model = TinyModel(trainedOn: new VoxelSize(8, 8, 8));
+        var run = CliRun.Of("generate", data, model, "--out", mask, "--device", "cpu");
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        var output = string.Join(' ', (run.Output + run.Errors).Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("warning: " + data, output);
+        Assert.Contains("40,4,4 nm but the model was trained on 8,8,8 nm", output);
+        using var file = CremiFile.Open(mask);
+        Assert.Equal("8,8,8", file.Provenance["model_resolution_zyx"]);
+
+        // The same data with a model of its own resolution: no warning.
+        var same = _folder.File("same.hdf");
+        var quiet = CliRun.Of("generate", data, TinyModel(), "--out", same, "--device", "cpu");
+        Assert.True(quiet.ExitCode == 0, quiet.Output + quiet.Errors);
+        Assert.DoesNotContain("warning", quiet.Output + quiet.Errors);
     }
 
     [Fact]

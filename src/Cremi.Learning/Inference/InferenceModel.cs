@@ -27,6 +27,9 @@ public sealed class InferenceModel : IDisposable
     public required double Threshold { get; init; }
     public TargetKind Target { get; init; } = TargetKind.Binary;
 
+    /// <summary>The voxel size of the training data (from model.cremi); null for a .pth, which does not say.</summary>
+    public VoxelSize? TrainedResolution { get; init; }
+
     public WindowModel ToWindowModel(Device device) => new(Module, Spec.OutputsLogits, Target, device);
 
     /// <summary>Loads <paramref name="path"/>: a model.cremi, or a .pth when <paramref name="seedFilters"/> is given.</summary>
@@ -42,6 +45,7 @@ public sealed class InferenceModel : IDisposable
             {
                 Module = module, Spec = description.Spec, Preprocessing = description.Preprocessing,
                 Window = description.Window, Threshold = description.Threshold, Target = description.Target,
+                TrainedResolution = description.TrainedResolution,
             };
         }
         var seed = new SeedUNet3D(seedFilters.Value);

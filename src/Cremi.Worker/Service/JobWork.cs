@@ -36,6 +36,7 @@ public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, I
         GenerationResult result;
         GenerationSetup setup;
         using (WorkerTelemetry.Source.StartActivity("load")) setup = GenerationSetup.Open(settings, mask);
+        if (setup.ResolutionWarning is { } warning) LogResolutionDiffers(log, job.Id, job.Source, warning);
         // Finished blocks are journalled in the work folder, which survives a stop or a kill (staging does not).
         ScoreJournal journal;
         using (setup)
@@ -134,6 +135,9 @@ public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, I
 
     [LoggerMessage(LogLevel.Information, "job {JobId}: block {Index} of {Count} done (sections {Z0}..{Z1})")]
     private static partial void LogBlockDone(ILogger logger, string jobId, int index, int count, int z0, int z1);
+
+    [LoggerMessage(LogLevel.Warning, "job {JobId}: {Source}: {Warning}")]
+    private static partial void LogResolutionDiffers(ILogger logger, string jobId, string source, string warning);
 
     [LoggerMessage(LogLevel.Warning, "job {JobId}: journal not used, starting from the first block: {Why}")]
     private static partial void LogJournalDiscarded(ILogger logger, string jobId, string why);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cremi.Core.Volumes;
 using Cremi.Hdf5;
 using Cremi.Learning.Devices;
 using Cremi.Learning.Inference;
@@ -32,6 +33,10 @@ public sealed class GenerationSetup : IDisposable
     public GenerationRequest Request { get; }
     public MaskGeneration Generation { get; }
 
+    /// <summary>Set when the data's voxel size differs from the model's training data (see <see cref="ResolutionMismatch"/>).</summary>
+    public string? ResolutionWarning =>
+        Model.TrainedResolution is { } trained ? ResolutionMismatch.Describe(Data.Resolution, trained) : null;
+
     public static GenerationSetup Open(GenerateSettings settings, string output)
     {
         var seedFilters = settings.SeedFilters();
@@ -47,7 +52,7 @@ public sealed class GenerationSetup : IDisposable
                 model.Spec.ValidateWindow(windows.Window);
                 var labelling = settings.Labelling(model.Threshold);
                 var request = new GenerationRequest(settings.Data, output, windows, labelling, settings.Naive,
-                    Provenance.For("generate", Describe(settings, windows, labelling)));
+                    Provenance.For("generate", Describe(settings, windows, labelling, model.TrainedResolution)));
                 return new GenerationSetup(settings, data, model, device, request, new MaskGeneration(model, model.ToWindowModel(device)));
             }
             catch
@@ -99,7 +104,7 @@ public sealed class GenerationSetup : IDisposable
         Data.Dispose();
     }
 
-    private static Dictionary<string, string> Describe(GenerateSettings s, SlidingWindowOptions w, CleftLabelling l)
+    private static Dictionary<string, string> Describe(GenerateSettings s, SlidingWindowOptions w, CleftLabelling l, VoxelSize? trained)
     {
         var inv = CultureInfo.InvariantCulture;
         return new Dictionary<string, string>
@@ -116,6 +121,7 @@ public sealed class GenerationSetup : IDisposable
             ["blending"] = s.Naive ? "none (naive)" : "gaussian",
             ["tta"] = w.Tta ? "flips z,y,x" : "none",
             ["mode"] = s.Naive ? "naive" : "sliding-window",
+            ["model_resolution_zyx"] = trained is { } r ? string.Join(',', r.ToArray().Select(v => v.ToString("R", inv))) : "unknown",
         };
     }
 }
