@@ -23,6 +23,36 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Isotropic_data_gets_a_fully_3D_network_and_a_cubic_window_and_the_model_remembers_its_voxel_size()
+    {
+        using var folder = new TempFolder();
+        var data = folder.File("fib.hdf");
+        var synth = CliRun.Of("synth", data, "--shape", "24,64,64", "--seed", "5", "--resolution", "8,8,8");
+        Assert.True(synth.ExitCode == 0, synth.Errors + synth.Output);
+        Assert.Contains("8,8,8 nm", synth.Output);
+        var output = Path.Combine(folder.Path, "run");
+        var run = CliRun.Of("train", data, "--out", output, "--filters", "4", "--depth", "2", "--epochs", "1",
+            "--steps-per-epoch", "2", "--batch", "1", "--val-windows", "1", "--calibration-voxels", "0");
+        Assert.True(run.ExitCode == 0, run.Errors + run.Output);
+        var said = string.Join(' ', run.Output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("window 64x64x64, 0 in-plane level(s) for 8,8,8 nm voxels", said);
+        var model = Cremi.Learning.Training.ModelFile.ReadDescription(Path.Combine(output, "model.cremi"));
+        Assert.Equal(new Cremi.Core.Volumes.VoxelSize(8, 8, 8), model.TrainedResolution);
+        Assert.Equal(new Cremi.Core.Volumes.Shape3(64, 64, 64), model.Window);
+        Assert.All(model.Spec.Pools, p => Assert.Equal(new Cremi.Core.Volumes.Shape3(2, 2, 2), p));
+    }
+
+    [Fact]
+    public void A_bad_resolution_for_synth_is_refused_naming_the_option()
+    {
+        using var folder = new TempFolder();
+        var run = CliRun.Of("synth", folder.File("x.hdf"), "--shape", "4,32,32", "--resolution", "8,0,8");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--resolution", run.Errors);
+        Assert.False(File.Exists(folder.File("x.hdf")));
+    }
+
+    [Fact]
     public void A_window_that_does_not_fit_the_network_is_refused_with_the_sizes_that_would()
     {
         using var folder = new TempFolder();

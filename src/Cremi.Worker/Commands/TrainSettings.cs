@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Cremi.Core.Augmentation;
+using Cremi.Core.Training;
 using Cremi.Core.Volumes;
 using Cremi.Learning.Devices;
 using Cremi.Learning.Losses;
@@ -39,9 +40,8 @@ public sealed class TrainSettings : CommandSettings
     public int Depth { get; init; } = 4;
 
     [CommandOption("--in-plane-levels <N>")]
-    [Description("Top levels that pool (1,2,2) with (1,3,3) kernels before 3D levels (unet only; CREMI voxels are 40x4x4 nm).")]
-    [DefaultValue(2)]
-    public int InPlaneLevels { get; init; } = 2;
+    [Description("Top levels that pool (1,2,2) with (1,3,3) kernels before 3D levels (unet only). Default: planned from the data's voxel size (2 for CREMI's 40x4x4 nm, 0 for isotropic voxels).")]
+    public int? InPlaneLevels { get; init; }
 
     [CommandOption("--norm <KIND>")]
     [Description("batch, group, instance or none (unet only).")]
@@ -53,9 +53,8 @@ public sealed class TrainSettings : CommandSettings
     public double Dropout { get; init; }
 
     [CommandOption("--window <Z,Y,X>")]
-    [Description("Training window in voxels; sides must be multiples of the network's pooling.")]
-    [DefaultValue("16,128,128")]
-    public string Window { get; init; } = "16,128,128";
+    [Description("Training window in voxels; sides must be multiples of the network's pooling. Default: planned from the data's voxel size (16,128,128 for CREMI's 40x4x4 nm, 64,64,64 for 8 nm isotropic voxels).")]
+    public string? Window { get; init; }
 
     [CommandOption("--batch <N>")]
     [Description("Windows per step. Default: 8 on CUDA, 2 on the CPU.")]
@@ -162,12 +161,13 @@ public sealed class TrainSettings : CommandSettings
         : Target is not ("binary" or "distance") ? ValidationResult.Error($"--target must be binary or distance, not '{Target}'")
         : ValidationResult.Success();
 
-    public ModelSpec ModelSpec()
+    /// <summary>The network; unset shape options are planned from <paramref name="resolution"/> (<see cref="NetworkPlan"/>).</summary>
+    public ModelSpec ModelSpec(VoxelSize resolution)
     {
         if (Arch == "seed") return Learning.Models.ModelSpec.Seed(Filters ?? 64).Validated();
         var norm = Enum.TryParse<NormKind>(Norm, ignoreCase: true, out var n)
             ? n : throw new FormatException($"--norm must be batch, group, instance or none, not '{Norm}'");
-        return (Learning.Models.ModelSpec.Unet(Filters ?? 16, Depth, InPlaneLevels, norm) with { Dropout = Dropout }).Validated();
+        return (Learning.Models.ModelSpec.Unet(Filters ?? 16, Depth, InPlaneLevels ?? NetworkPlan.InPlaneLevels(resolution, Depth), norm) with { Dropout = Dropout }).Validated();
     }
 
     /// <summary>
@@ -178,9 +178,9 @@ public sealed class TrainSettings : CommandSettings
     private static int DefaultBatch(string device) =>
         ComputeDevice.Resolve(device).type == TorchSharp.DeviceType.CUDA ? 8 : 2;
 
-    public TrainingOptions TrainingOptions() => new()
+    public TrainingOptions TrainingOptions(ModelSpec spec, VoxelSize resolution) => new()
     {
-        Window = Shape3.Parse(Window),
+        Window = Window is { } window ? Shape3.Parse(window) : NetworkPlan.Window(resolution, spec.RequiredMultiple),
         BatchSize = Batch ?? DefaultBatch(Device),
         Epochs = Epochs,
         StepsPerEpoch = StepsPerEpoch,

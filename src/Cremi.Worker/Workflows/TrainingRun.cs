@@ -1,4 +1,6 @@
 using Cremi.Core.Preprocessing;
+using Cremi.Core.Volumes;
+using Cremi.Hdf5;
 using Cremi.Core.Training;
 using Cremi.Learning.Models;
 using Cremi.Learning.Training;
@@ -15,8 +17,9 @@ namespace Cremi.Worker.Workflows;
 /// </summary>
 public sealed class TrainingRun
 {
-    private TrainingRun(TrainSettings settings, ModelSpec spec, TrainingOptions options, PreprocessingSpec preprocessing)
+    private TrainingRun(TrainSettings settings, ModelSpec spec, TrainingOptions options, PreprocessingSpec preprocessing, VoxelSize resolution)
     {
+        Resolution = resolution;
         Settings = settings;
         Spec = spec;
         Options = options;
@@ -24,6 +27,9 @@ public sealed class TrainingRun
     }
 
     public TrainSettings Settings { get; }
+
+    /// <summary>The voxel size of the first training file, which the network and window were planned for.</summary>
+    public VoxelSize Resolution { get; }
     public ModelSpec Spec { get; }
     public TrainingOptions Options { get; }
     public PreprocessingSpec Preprocessing { get; }
@@ -35,13 +41,17 @@ public sealed class TrainingRun
     /// <summary>Checks what can be checked before any data is read.</summary>
     public static TrainingRun Check(TrainSettings settings)
     {
-        var spec = settings.ModelSpec();
-        var options = settings.TrainingOptions();
+        // The network and window are planned from the voxel size of the first file (header only, cheap); a file
+        // that cannot be opened fails here, before anything is trained.
+        VoxelSize resolution;
+        using (var first = CremiFile.Open(settings.Data[0])) resolution = first.Resolution;
+        var spec = settings.ModelSpec(resolution);
+        var options = settings.TrainingOptions(spec, resolution);
         spec.ValidateWindow(options.Window);
         var preprocessing = PreprocessingSpec.Parse(settings.Preprocess);
         if (settings.Resume is not null && !File.Exists(settings.Resume))
             throw new UserInputException($"{settings.Resume}: checkpoint does not exist");
-        return new TrainingRun(settings, spec, options, preprocessing);
+        return new TrainingRun(settings, spec, options, preprocessing, resolution);
     }
 
     /// <summary>Reads and preprocesses every file, then splits training from validation data.</summary>
