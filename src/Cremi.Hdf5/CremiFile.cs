@@ -37,9 +37,9 @@ public sealed class CremiFile : IDisposable
         }
 
         var shapes = new List<(string Name, Shape3 Shape)>();
-        if (_raw is not null) shapes.Add((RawDatasetPath!, Validate(_raw, RawDatasetPath!, uint8Only: true)));
-        if (_clefts is not null) shapes.Add((CleftsDatasetPath!, Validate(_clefts, CleftsDatasetPath!, uint8Only: false)));
-        if (_predictions is not null) shapes.Add((PredictionsDatasetPath!, Validate(_predictions, PredictionsDatasetPath!, uint8Only: true)));
+        if (_raw is not null) shapes.Add((RawDatasetPath!, Validate(_raw, RawDatasetPath!, DatasetRole.Raw)));
+        if (_clefts is not null) shapes.Add((CleftsDatasetPath!, Validate(_clefts, CleftsDatasetPath!, DatasetRole.Labels)));
+        if (_predictions is not null) shapes.Add((PredictionsDatasetPath!, Validate(_predictions, PredictionsDatasetPath!, DatasetRole.Predictions)));
 
         // Every volume of one file describes the same voxels; a mismatch (e.g. CREMI's padded raw with unpadded
         // labels) would silently misalign labels and images.
@@ -63,7 +63,13 @@ public sealed class CremiFile : IDisposable
             : Offset3.Zero;
 
         Provenance = H5Attributes.ReadStrings(file);
+        if (_raw is not null && !H5TypeNames.IsUInt8(_raw.Type)) RawIntensity = RawIntensityWindow.Measure(_raw, Shape); // a damaged file fails here, in Open
     }
+
+    private enum DatasetRole { Raw, Labels, Predictions }
+
+    /// <summary>How a raw image stored wider than uint8 is mapped to uint8; null for uint8 raw (read as it is).</summary>
+    public RawIntensityWindow? RawIntensity { get; }
 
     /// <summary>The path as given to <see cref="Open"/>.</summary>
     public string Path { get; }
@@ -143,7 +149,9 @@ public sealed class CremiFile : IDisposable
     public Volume<byte> ReadRaw(int z0, int y0, int x0, Shape3 block)
     {
         Require(CremiDatasets.Raw);
-        return ReadBlock(RawDatasetPath!, z0, y0, x0, block, () => H5BlockReader.Read<byte>(_raw!, Shape, z0, y0, x0, block));
+        return ReadBlock(RawDatasetPath!, z0, y0, x0, block, () => RawIntensity is { } window
+            ? window.ReadMapped(_raw!, Shape, z0, y0, x0, block)
+            : H5BlockReader.Read<byte>(_raw!, Shape, z0, y0, x0, block));
     }
 
     /// <summary>
@@ -251,15 +259,17 @@ public sealed class CremiFile : IDisposable
         return false;
     }
 
-    private Shape3 Validate(IH5Dataset dataset, string name, bool uint8Only)
+    private Shape3 Validate(IH5Dataset dataset, string name, DatasetRole role)
     {
         var dims = dataset.Space.Dimensions;
         if (dims.Length != 3) throw Fail($"dataset '{name}' has rank {dims.Length}, expected 3 (z,y,x)");
 
         var type = dataset.Type;
-        if (uint8Only && !H5TypeNames.IsUInt8(type))
+        if (role == DatasetRole.Raw && !RawIntensityWindow.IsMappable(type))
+            throw Fail($"dataset '{name}' has type {H5TypeNames.Of(type)}, expected a grey-value image (uint8, or an integer or float type mapped to uint8)");
+        if (role == DatasetRole.Predictions && !H5TypeNames.IsUInt8(type))
             throw Fail($"dataset '{name}' has type {H5TypeNames.Of(type)}, expected uint8");
-        if (!uint8Only && !H5TypeNames.IsInteger(type))
+        if (role == DatasetRole.Labels && !H5TypeNames.IsInteger(type))
             throw Fail($"dataset '{name}' has type {H5TypeNames.Of(type)}, expected integer labels (uint64)");
 
         if (dims.Any(d => d == 0 || d > int.MaxValue))

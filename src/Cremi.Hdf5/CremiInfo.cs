@@ -14,7 +14,8 @@ public sealed record CremiInfo(
     IReadOnlyList<CremiDatasetInfo> Datasets,
     IReadOnlyList<string> Groups,
     IReadOnlyDictionary<string, string> Provenance,
-    CremiCleftStatistics? Clefts);
+    CremiCleftStatistics? Clefts,
+    RawIntensityWindow? RawIntensity = null);
 
 /// <summary>One dataset anywhere in the file (not only the CREMI volumes).</summary>
 /// <param name="Path">Full path without the leading slash, e.g. "volumes/labels/neuron_ids".</param>

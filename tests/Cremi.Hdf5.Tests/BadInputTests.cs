@@ -123,8 +123,9 @@ public class BadInputTests
     public void Raw_of_the_wrong_type_is_refused()
     {
         using var folder = new TempFolder();
-        var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["raw"] = new ushort[2, 3, 4] } });
-        Assert.Equal("dataset 'volumes/raw' has type uint16, expected uint8", OpenFails(path).Problem);
+        var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["raw"] = new string[2, 3, 4] } });
+        Assert.Equal("dataset 'volumes/raw' has type string, expected a grey-value image (uint8, or an integer or float type mapped to uint8)",
+            OpenFails(path).Problem);
     }
 
     [Fact]

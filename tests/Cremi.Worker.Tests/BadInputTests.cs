@@ -62,9 +62,9 @@ public sealed class BadInputTests
     public void Raw_of_the_wrong_type()
     {
         using var folder = new TempFolder();
-        var path = folder.File("uint16.hdf");
-        new H5File { ["volumes"] = new H5Group { ["raw"] = new ushort[2, 4, 4] } }.Write(path);
-        AssertRefused(folder, path, "uint16");
+        var path = folder.File("strings.hdf");
+        new H5File { ["volumes"] = new H5Group { ["raw"] = new string[2, 4, 4] } }.Write(path);
+        AssertRefused(folder, path, "has type string, expected a grey-value image");
     }
 
     [Fact]

@@ -37,6 +37,29 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_uint16_image_is_mapped_to_grey_values_and_generated_like_any_other()
+    {
+        using var source = CremiFile.Open(TinyData());
+        var bytes = source.ReadRaw().Data;
+        var shape = source.Shape;
+        var wide = new ushort[shape.Z, shape.Y, shape.X];
+        for (var i = 0; i < bytes.Length; i++) wide[i / shape.SectionSize, i % shape.SectionSize / shape.X, i % shape.X] = (ushort)(bytes[i] * 200 + 5000);
+        var data = _folder.File("wide.hdf");
+        new PureHDF.H5File { ["volumes"] = new PureHDF.H5Group { ["raw"] = wide } }.Write(data);
+
+        var info = CliRun.Of("info", data);
+        Assert.True(info.ExitCode == 0, info.Output + info.Errors);
+        Assert.Contains("uint16 mapped to uint8 linearly", info.Output);
+
+        var mask = _folder.File("mask.hdf");
+        var run = CliRun.Of("generate", data, TinyModel(), "--out", mask, "--device", "cpu");
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        using var file = CremiFile.Open(mask);
+        Assert.Equal(shape, file.Shape);
+        Assert.Contains(file.ReadPredictions().Data, v => v > 0);
+    }
+
+    [Fact]
     public void A_model_trained_at_another_resolution_is_used_with_a_warning_naming_both_and_recorded_in_provenance()
     {
         var (data, mask) = (TinyData(), _folder.File("mask.hdf"));

@@ -13,6 +13,7 @@ internal static class InfoTables
         summary.AddRow("layout", info.Layout.ToString());
         summary.AddRow("shape (z,y,x)", $"{info.Shape.Z} x {info.Shape.Y} x {info.Shape.X} ({info.Shape.Count:N0} voxels)");
         summary.AddRow("resolution", info.Resolution + (info.ResolutionWasDefaulted ? " (assumed)" : ""));
+        if (info.RawIntensity is { } mapping) summary.AddRow("raw grey values", Markup.Escape(mapping.ToString()));
         summary.AddRow("offset (nm)", $"{info.Offset.Z:G},{info.Offset.Y:G},{info.Offset.X:G}");
         if (info.Clefts is { } clefts)
         {
