@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using Cremi.Core.Volumes;
 using Cremi.Learning.Training;
 using TorchSharp;
@@ -56,7 +57,7 @@ public sealed class WindowModel
 
     private Tensor Scores(Tensor output) => _target switch
     {
-        TargetKind.Distance => (output.clamp(-1, 1) + 1) / 2,
+        TargetKind.Distance => ScalarMath.Times(ScalarMath.Plus(ScalarMath.Clamp(output, -1, 1), 1), 0.5),
         _ => _outputsLogits ? output.sigmoid() : output,
     };
 

@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,10 +23,10 @@ public static class BalancedMse
         Tensor weight;
         using (no_grad())
         {
-            var cleft = target > 0;
+            var cleft = ScalarMath.Greater(target, 0);
             var fraction = Math.Clamp(cleft.to_type(ScalarType.Float64).mean().item<double>(), clip, 1 - clip);
-            weight = where(cleft, 0.5 / fraction, 0.5 / (1 - fraction)).to_type(prediction.dtype);
+            weight = ScalarMath.Where(cleft, 0.5 / fraction, 0.5 / (1 - fraction)).to_type(prediction.dtype);
         }
-        return (weight * (prediction - target).square()).mean().MoveToOuterDisposeScope();
+        return (weight * ScalarMath.Square(ScalarMath.Difference(prediction, target))).mean().MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,9 +35,9 @@ public sealed class CombinedLoss(LossSpec spec, bool onLogits = true)
             if (Spec.Iou > 0) iou = SegmentationLosses.SoftIou(p, target, Spec.Smooth);
         }
         var total = zeros([], dtype: output.dtype, device: output.device);
-        if (bce is not null) total = total + Spec.Bce * bce;
-        if (dice is not null) total = total + Spec.Dice * dice;
-        if (iou is not null) total = total + Spec.Iou * iou;
+        if (bce is not null) total = ScalarMath.Sum(total, ScalarMath.Times(bce, Spec.Bce));
+        if (dice is not null) total = ScalarMath.Sum(total, ScalarMath.Times(dice, Spec.Dice));
+        if (iou is not null) total = ScalarMath.Sum(total, ScalarMath.Times(iou, Spec.Iou));
         return new LossResult(total.MoveToOuterDisposeScope(), bce?.MoveToOuterDisposeScope(),
             dice?.MoveToOuterDisposeScope(), iou?.MoveToOuterDisposeScope());
     }

@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ public static class SegmentationLosses
     {
         CheckShapes(probabilities, target);
         using var scope = NewDisposeScope();
-        var weight = posWeight == 1.0 ? null : 1 + (posWeight - 1) * target;
+        var weight = posWeight == 1.0 ? null : ScalarMath.Plus(ScalarMath.Times(target, posWeight - 1), 1);
         return nn.functional.binary_cross_entropy(probabilities, target, weight).MoveToOuterDisposeScope();
     }
 
@@ -41,8 +42,9 @@ public static class SegmentationLosses
         using var scope = NewDisposeScope();
         var dims = SampleDims(probabilities);
         var intersection = (probabilities * target).sum(dims);
-        var total = probabilities.sum(dims) + target.sum(dims);
-        return (1 - (2 * intersection + smooth) / (total + smooth)).mean().MoveToOuterDisposeScope();
+        var total = ScalarMath.Sum(probabilities.sum(dims), target.sum(dims));
+        var ratio = ScalarMath.Plus(ScalarMath.Times(intersection, 2), smooth) / ScalarMath.Plus(total, smooth);
+        return ScalarMath.Minus(1, ratio).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>1 − (Σpt + ε)/(Σp + Σt − Σpt + ε) per sample (soft Jaccard), mean over the batch.</summary>
@@ -52,8 +54,9 @@ public static class SegmentationLosses
         using var scope = NewDisposeScope();
         var dims = SampleDims(probabilities);
         var intersection = (probabilities * target).sum(dims);
-        var union = probabilities.sum(dims) + target.sum(dims) - intersection;
-        return (1 - (intersection + smooth) / (union + smooth)).mean().MoveToOuterDisposeScope();
+        var union = ScalarMath.Difference(ScalarMath.Sum(probabilities.sum(dims), target.sum(dims)), intersection);
+        var ratio = ScalarMath.Plus(intersection, smooth) / ScalarMath.Plus(union, smooth);
+        return ScalarMath.Minus(1, ratio).mean().MoveToOuterDisposeScope();
     }
 
     internal static long[] SampleDims(Tensor t) =>

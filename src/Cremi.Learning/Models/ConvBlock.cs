@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using Cremi.Core.Volumes;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -45,7 +46,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         var x = functional.relu(norm1.forward(conv1.forward(input)));
         if (dropout is not null) x = dropout.forward(x);
         x = norm2.forward(conv2.forward(x));
-        if (_residual) x = x + (shortcut is null ? input : shortcut.forward(input));
+        if (_residual) x = ScalarMath.Sum(x, shortcut is null ? input : shortcut.forward(input));
         return functional.relu(x).MoveToOuterDisposeScope();
     }
 
@@ -74,7 +75,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         // defaults (1 and 0) explicitly for every kind.
         using (no_grad())
             foreach (var (name, parameter) in norm.named_parameters())
-                if (name == "weight") parameter.fill_(1.0); else parameter.zero_();
+                if (name == "weight") ScalarMath.Fill(parameter, 1.0); else parameter.zero_();
         return norm;
     }
 }

@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using Cremi.Core.Augmentation;
 using Cremi.Core.Training;
 using Cremi.Core.Volumes;
@@ -18,8 +19,8 @@ public sealed record BatchTensors(Tensor Input, Tensor Target, Tensor Keep, Tens
         long[] shape = [batch.Count, 1, batch.Window.Z, batch.Window.Y, batch.Window.X];
         var input = tensor(batch.Images, shape).to(device);
         var classes = tensor(batch.Classes, shape).to(device);
-        var isCleft = classes.eq(VoxelClass.Cleft);
-        var keep = classes.ne(VoxelClass.Ignore);
+        var isCleft = ScalarMath.Equal(classes, VoxelClass.Cleft);
+        var keep = ScalarMath.NotEqual(classes, VoxelClass.Ignore);
         var target = kind == TargetKind.Binary
             ? isCleft.to_type(ScalarType.Float32)
             : tensor(DistanceTargets(batch, resolution, distance ?? new DistanceTarget()), shape).to(device);

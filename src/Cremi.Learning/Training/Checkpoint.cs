@@ -20,15 +20,17 @@ public sealed record CheckpointState
     public List<EpochRecord> History { get; init; } = [];
 }
 
-/// <summary>Checkpoint files: a zip of state.json, model.bin and optimizer.bin, written atomically.</summary>
+/// <summary>Checkpoint files: a zip of state.json, model.bin and adamw.bin, written atomically.</summary>
 public static class Checkpoint
 {
-    public static void Save(string path, CheckpointState state, nn.Module module, TorchSharp.Modules.OptimizerHelper optimizer) =>
+    private const string OptimizerEntry = "adamw.bin";
+
+    public static void Save(string path, CheckpointState state, nn.Module module, AdamW optimizer) =>
         ZipContainer.WriteAtomically(path, zip =>
         {
             ZipContainer.WriteText(zip, "state.json", JsonSerializer.Serialize(state, TrainingJson.Options));
             ZipContainer.WriteBinary(zip, "model.bin", writer => module.save(writer));
-            ZipContainer.WriteBinary(zip, "optimizer.bin", writer => optimizer.save_state_dict(writer));
+            ZipContainer.WriteBinary(zip, OptimizerEntry, optimizer.Save);
         });
 
     public static CheckpointState ReadState(string path)
@@ -38,13 +40,16 @@ public static class Checkpoint
     }
 
     /// <summary>Restores weights and optimizer moments into modules already built from the stored spec.</summary>
-    public static void Restore(string path, nn.Module module, TorchSharp.Modules.OptimizerHelper optimizer)
+    public static void Restore(string path, nn.Module module, AdamW optimizer)
     {
         using var zip = ZipContainer.Open(path, "cremi checkpoint");
         try
         {
             using (var reader = ZipContainer.ReadBinary(zip, path, "model.bin")) module.load(reader);
-            using (var reader = ZipContainer.ReadBinary(zip, path, "optimizer.bin")) optimizer.load_state_dict(reader);
+            if (zip.GetEntry(OptimizerEntry) is null && zip.GetEntry("optimizer.bin") is not null)
+                throw new ModelFileException(path, "checkpoint of an older cremi (TorchSharp's AdamW state): finish that run with " +
+                    "the version that wrote it, or start again with --init-from on its exported .pth");
+            using (var reader = ZipContainer.ReadBinary(zip, path, OptimizerEntry)) optimizer.Load(reader);
         }
         catch (Exception error) when (error is not ModelFileException)
         {

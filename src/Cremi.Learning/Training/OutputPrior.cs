@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using static TorchSharp.torch;
 
 namespace Cremi.Learning.Training;
@@ -24,6 +25,6 @@ public static class OutputPrior
         var bias = model.named_parameters().FirstOrDefault(p => p.name is "head.bias" or "outc.bias").parameter
             ?? throw new ArgumentException("the model has no head.bias or outc.bias", nameof(model));
         using var _ = no_grad();
-        bias.fill_(Bias(target));
+        ScalarMath.Fill(bias, Bias(target));
     }
 }

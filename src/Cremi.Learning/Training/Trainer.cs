@@ -49,7 +49,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         if (initFromPth is not null && resumeFrom is null) WeightFiles.LoadPyTorch(model, initFromPth);
         else if (resumeFrom is null) OutputPrior.Apply(model, options.Target);
         model.to(device);
-        using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new AdamW(model.parameters(), options.LearningRate, weightDecay: options.WeightDecay);
         if (resumeFrom is not null) Checkpoint.Restore(resumeFrom, model, optimizer);
 
         var resolution = train[0].Image.Resolution;
@@ -80,7 +80,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
                 cancellationToken.ThrowIfCancellationRequested();
                 var timeFraction = options.TimeBudget is { } b && b > TimeSpan.Zero ? clock.Elapsed / b : 0;
                 lastLr = LearningRateSchedule.At(step, totalSteps, options.LearningRate, warmup, options.MinLearningRateFactor, timeFraction);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
+                optimizer.LearningRate = lastLr;
 
                 var loss = TrainStep(model, optimizer, objective, prefetcher.Next(cancellationToken), options, resolution, distance, device);
                 lossSum += loss;
@@ -163,17 +163,17 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         }
     }
 
-    private static double TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, TrainingObjective objective,
+    private static double TrainStep(nn.Module<Tensor, Tensor> model, AdamW optimizer, TrainingObjective objective,
         TrainingBatch batch, TrainingOptions options, Core.Volumes.VoxelSize resolution, DistanceTarget? distance, Device device)
     {
         using var scope = NewDisposeScope();
         model.train();
         var tensors = BatchTensors.From(batch, options.Target, resolution, distance, device);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var loss = objective.Loss(model.forward(tensors.Input), tensors);
         loss.backward();
         if (options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.GradientClipNorm);
-        optimizer.step();
+        optimizer.Step();
         var value = loss.item<float>();
         if (!float.IsFinite(value))
             throw new InvalidOperationException($"the training loss became {value}; lower the learning rate (--lr) or check the input data");

@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using Cremi.Learning.Losses;
 using static TorchSharp.torch;
 
@@ -24,7 +25,7 @@ public sealed class TrainingObjective(TargetKind kind, LossSpec loss, bool outpu
             var bce = outputsLogits
                 ? SegmentationLosses.BceWithLogits(prediction, target, loss.PosWeight)
                 : SegmentationLosses.BceOnProbabilities(prediction, target, loss.PosWeight);
-            total = total + loss.Bce * bce;
+            total = ScalarMath.Sum(total, ScalarMath.Times(bce, loss.Bce));
         }
         if (loss.Dice > 0 || loss.Iou > 0)
         {
@@ -32,8 +33,8 @@ public sealed class TrainingObjective(TargetKind kind, LossSpec loss, bool outpu
             var keep = batch.Keep.to_type(output.dtype);
             var probabilities = (outputsLogits ? output.sigmoid() : output) * keep;
             var masked = batch.Target * keep;
-            if (loss.Dice > 0) total = total + loss.Dice * SegmentationLosses.SoftDice(probabilities, masked, loss.Smooth);
-            if (loss.Iou > 0) total = total + loss.Iou * SegmentationLosses.SoftIou(probabilities, masked, loss.Smooth);
+            if (loss.Dice > 0) total = ScalarMath.Sum(total, ScalarMath.Times(SegmentationLosses.SoftDice(probabilities, masked, loss.Smooth), loss.Dice));
+            if (loss.Iou > 0) total = ScalarMath.Sum(total, ScalarMath.Times(SegmentationLosses.SoftIou(probabilities, masked, loss.Smooth), loss.Iou));
         }
         return total;
     }
@@ -41,7 +42,7 @@ public sealed class TrainingObjective(TargetKind kind, LossSpec loss, bool outpu
     /// <summary>Cleft probability-like score in [0, 1] for thresholds and metrics, whatever the target kind.</summary>
     public Tensor Score(Tensor output) => kind switch
     {
-        TargetKind.Distance => (output.clamp(-1, 1) + 1) / 2, // tanh distance: 0 (the cleft border) maps to 0.5
+        TargetKind.Distance => ScalarMath.Times(ScalarMath.Plus(ScalarMath.Clamp(output, -1, 1), 1), 0.5), // tanh distance: 0 (the cleft border) maps to 0.5
         _ => outputsLogits ? output.sigmoid() : output,
     };
 }
