@@ -48,9 +48,9 @@ public sealed class WindowModel
             {
                 var flipped = dims.Length == 0 ? batch : batch.flip(dims);
                 var s = Scores(_module.forward(flipped));
-                result.add_(dims.Length == 0 ? s : s.flip(dims));
+                ScalarMath.Accumulate(result, dims.Length == 0 ? s : s.flip(dims));
             }
-            result.div_(FlipSets.Length);
+            result = ScalarMath.Times(result, 1.0 / FlipSets.Length);
         }
         result.cpu().data<float>().CopyTo(scores, 0);
     }

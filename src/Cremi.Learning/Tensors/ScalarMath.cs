@@ -36,6 +36,13 @@ public static class ScalarMath
         return a.add(b, one);
     }
 
+    /// <summary>into += t, in place.</summary>
+    public static void Accumulate(Tensor into, Tensor t)
+    {
+        using var one = 1.ToScalar();
+        into.add_(t, one);
+    }
+
     /// <summary>a − b (element-wise, broadcasting); TorchSharp's sub(Tensor) passes no Scalar, unlike add.</summary>
     public static Tensor Difference(Tensor a, Tensor b) => a.sub(b);
 

@@ -96,6 +96,12 @@ public sealed class ScalarMathTests
         var ids = tensor(new byte[] { 0, 1, 2, 1 });
         Assert.Equal(new[] { false, true, false, true }, ScalarMath.Equal(ids, 1).data<bool>().ToArray());
         Assert.Equal(new[] { true, false, true, false }, ScalarMath.NotEqual(ids, 1).data<bool>().ToArray());
+        var sum = ones(2);
+        ScalarMath.Accumulate(sum, tensor(new float[] { 2, 3 }));
+        Assert.Equal(new float[] { 3, 4 }, sum.data<float>().ToArray());
+        Assert.Equal(new float[] { 0, 1 }, ScalarMath.Difference(tensor(new float[] { 1, 4 }), tensor(new float[] { 1, 3 })).data<float>().ToArray());
+        Assert.Equal(new float[] { 4, 9 }, ScalarMath.Square(tensor(new float[] { -2, 3 })).data<float>().ToArray());
+        Assert.Equal(new float[] { 3, 7 }, ScalarMath.Sum(tensor(new float[] { 1, 4 }), tensor(new float[] { 2, 3 })).data<float>().ToArray());
         var filled = zeros(3);
         ScalarMath.Fill(filled, 2.5);
         Assert.Equal(new float[] { 2.5f, 2.5f, 2.5f }, filled.data<float>().ToArray());
