@@ -103,8 +103,9 @@ public sealed class SlidingWindowPredictor
         int End(int last) => last + 1 < zs.Length ? zs[last + 1] : volume.Z;
     }
 
-    /// <summary>Window z-start indices [First, Last] of each block: as many z-starts as fit the slab depth.</summary>
-    private List<(int First, int Last)> Groups(Shape3 volume)
+    /// <summary>Window z-start indices [First, Last] of each block: as many z-starts as fit the slab depth. Each group
+    /// reads (and preprocesses) its own input slab; <see cref="BlockPredictor"/> reads the same slabs to see the same input.</summary>
+    internal List<(int First, int Last)> Groups(Shape3 volume)
     {
         var w = _options.Window;
         var zs = WindowGrid.Starts(volume.Z, w.Z, _options.Stride.Z);

@@ -49,6 +49,7 @@ public static class CremiApp
                 bench.AddCommand<BenchSynthCommand>("synth").WithDescription("Write a synthetic volume; report time and peak RSS.");
                 bench.AddCommand<BenchInferCommand>("infer").WithDescription("Generate with a fixed model on a synthetic volume; report voxels/s, FLOPs and the conv3d peak.");
                 bench.AddCommand<BenchTrainCommand>("train").WithDescription("Train a fixed network on a synthetic volume; report samples/s, voxels/s, RSS growth and peak RSS.");
+                bench.AddCommand<BenchBlocksCommand>("blocks").WithDescription("Generate one volume whole and split into blocks (1 and 2 workers); report the split's overhead.");
                 bench.AddCommand<BenchPreprocessCommand>("preprocess").WithDescription("Preprocess a synthetic volume in memory; report time.");
             });
         });

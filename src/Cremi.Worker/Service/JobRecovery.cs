@@ -13,7 +13,8 @@ namespace Cremi.Worker.Service;
 /// database), so this only queues claimed jobs that have no trigger at all (a node died between claiming a file and
 /// queuing it), leaves job.json alone, and removes only staging folders that no run can own.
 /// </summary>
-public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFolder failed, JobQueue queue, WorkerReadiness readiness,
+public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFolder failed, JobQueue queue, BlockwiseJobs blockwise,
+    WorkerReadiness readiness,
     Microsoft.Extensions.Options.IOptions<WorkerOptions> options, Microsoft.Extensions.Options.IOptions<SchedulerOptions> scheduler,
     ILogger<JobRecovery> log, TimeProvider clock) : IHostedService
 {
@@ -36,7 +37,8 @@ public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFol
                 LogResumed(log, job.Id, job.Source, job.Runs);
                 await queue.EnqueueAsync(store.Update(job with { State = JobState.Claimed }), cancellationToken);
             }
-            else if (!await queue.IsQueuedAsync(job.Id, cancellationToken))
+            // A block-wise job's own trigger is gone once its blocks are queued: they (or its assembly) hold it then.
+            else if (!await queue.IsQueuedAsync(job.Id, cancellationToken) && !await blockwise.IsQueuedAsync(job.Id, cancellationToken))
             {
                 LogOrphanQueued(log, job.Id, job.Source);
                 await queue.EnqueueAsync(job, cancellationToken);

@@ -13,15 +13,19 @@ namespace Cremi.Worker.Service;
 /// claimed file to failed/ with error.json.
 /// With the clustered store (several workers) the stopped job is handed back to Quartz instead, which lets another
 /// node run it; a job left Running by a node that died is run again when Quartz fires its recovery trigger.
+/// A generate or test job on a volume above Worker:BlockVoxels is split instead (<see cref="BlockwiseJobs"/>): this run
+/// queues its blocks and ends with the job still Running; the last block queues this class again with step
+/// "assemble", which makes the mask from the blocks and publishes it like any other job.
 /// </summary>
 [DisallowConcurrentExecution] // per job id, across the cluster: one run of a job at a time
-public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolder failed, JobWork work, GpuGate gpu,
+public sealed partial class JobRunner(JobStore store, Outbox outbox, JobFailures failures, JobWork work, BlockwiseJobs blockwise, GpuGate gpu,
     WorkerTelemetry telemetry, IHostApplicationLifetime lifetime, ILogger<JobRunner> log, TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<SchedulerOptions> scheduler) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var id = context.MergedJobDataMap.GetString(JobQueue.IdKey) ?? throw new InvalidOperationException("Quartz job without a job id");
+        var assemble = context.MergedJobDataMap.GetString(JobQueue.StepKey) == JobQueue.AssembleStep;
         // Shared: Quartz's own token, cancelled by its shutdown, so that the OperationCanceledException below reaches
         // Quartz as a firing cut short by shutdown (handed back for recovery), not as an ordinary end.
         var shared = scheduler.Value.Shared;
@@ -42,7 +46,7 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolde
         }
         try
         {
-            await RunAsync(job, token);
+            await RunAsync(job, assemble, token);
             if (shared) token.ThrowIfCancellationRequested(); // stopped: handed back to the cluster
         }
         finally
@@ -51,7 +55,7 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolde
         }
     }
 
-    private async Task RunAsync(JobRecord job, CancellationToken token)
+    private async Task RunAsync(JobRecord job, bool assemble, CancellationToken token)
     {
         job = store.Update(job with { State = JobState.Running, Runs = job.Runs + 1, StartedAt = clock.GetUtcNow(), Error = null });
         using var activity = WorkerTelemetry.StartJob(job);
@@ -61,6 +65,12 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolde
         var clockStart = Stopwatch.StartNew();
         try
         {
+            // A large volume: its blocks are queued (or, all done, the assembly), and the job stays Running meanwhile.
+            if (!assemble && await blockwise.SplitAsync(job, token) is { } blocks)
+            {
+                LogSplit(log, job.Id, blocks.Blocks.Count, blocks.Volume.ToString());
+                return;
+            }
             var staging = outbox.Staging(job.Id);
             // The learning code is synchronous and long: give it a thread of its own, not a pool thread.
             await Task.Factory.StartNew(() => work.Run(job, staging, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -68,6 +78,7 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolde
             IReadOnlyList<string> outputs;
             using (WorkerTelemetry.Source.StartActivity("publish")) outputs = outbox.Publish(job.Id);
             store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outputs });
+            work.Published(job);
             telemetry.Succeeded.Add(1, kind);
             telemetry.Duration.Record(clockStart.Elapsed.TotalSeconds, kind);
             LogSucceeded(log, job.Id, clockStart.Elapsed.TotalSeconds, outbox.Folder(job.Id));
@@ -80,19 +91,15 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, FailedFolde
         }
         catch (Exception e)
         {
-            var message = e is Cremi.Hdf5.CremiFileException or Cli.UserInputException or Learning.Training.ModelFileException
-                ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            activity?.SetStatus(ActivityStatusCode.Error, message);
-            failed.Store(store.ClaimedFile(job), new FailureReport(job.Id, job.Source, job.Kind.ToString().ToLowerInvariant(), message,
-                job.Runs, activity?.TraceId.ToString() ?? job.TraceId, clock.GetUtcNow()));
-            store.Update(job with { State = JobState.Failed, FinishedAt = clock.GetUtcNow(), Error = message });
-            telemetry.Failed.Add(1, kind);
-            LogFailed(log, e, job.Id, message);
+            LogFailed(log, e, job.Id, failures.Fail(job, e, activity));
         }
     }
 
     [LoggerMessage(LogLevel.Information, "job {JobId} ({Kind}) started, run {Run}")]
     private static partial void LogStarted(ILogger logger, string jobId, JobKind kind, int run);
+
+    [LoggerMessage(LogLevel.Information, "job {JobId}: volume {Shape} split into {Blocks} blocks, queued for any worker")]
+    private static partial void LogSplit(ILogger logger, string jobId, int blocks, string shape);
 
     [LoggerMessage(LogLevel.Information, "job {JobId} done in {Seconds:F1} s: {Folder}")]
     private static partial void LogSucceeded(ILogger logger, string jobId, double seconds, string folder);

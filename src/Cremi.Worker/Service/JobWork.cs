@@ -14,9 +14,10 @@ namespace Cremi.Worker.Service;
 /// What each kind of job does, through the same workflows as the CLI verbs, writing its outputs into a staging
 /// folder: generate → mask.hdf, section.png, metrics.json; test → the same with the evaluation in metrics.json;
 /// train → model.cremi, metrics.json, history.csv, loss.png (checkpoints stay in the work folder, for resuming).
-/// A generate or test job journals its finished blocks in work/&lt;id&gt;/blocks/ and resumes after the last one.
+/// A generate or test job journals its finished blocks in work/&lt;id&gt;/blocks/ and resumes after the last one; a
+/// block-wise one (work/&lt;id&gt;/grid/, see <see cref="BlockwiseJobs"/>) is assembled from its blocks' cores instead.
 /// </summary>
-public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, ILogger<JobWork> log)
+public sealed partial class JobWork(JobStore store, BlockwiseJobs blockwise, WorkerTelemetry telemetry, ILogger<JobWork> log)
 {
     public const string MaskName = "mask.hdf";
     public const string SectionName = "section.png";
@@ -37,52 +38,19 @@ public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, I
         GenerationSetup setup;
         using (WorkerTelemetry.Source.StartActivity("load")) setup = GenerationSetup.Open(settings, mask);
         if (setup.ResolutionWarning is { } warning) LogResolutionDiffers(log, job.Id, job.Source, warning);
-        // Finished blocks are journalled in the work folder, which survives a stop or a kill (staging does not).
-        ScoreJournal journal;
+        ScoreJournal? journal = null;
+        var grid = blockwise.Folder(job.Id);
         using (setup)
-        using (var infer = WorkerTelemetry.Source.StartActivity("infer"))
         {
-            journal = new ScoreJournal(Path.Combine(store.Folder(job.Id), JournalFolder), setup.Identity());
-            var total = setup.WindowCount;
-            long done = 0, nextEvent = 0;
-            infer?.SetTag("cremi.windows", total);
-            infer?.SetTag("cremi.shape", setup.Data.Shape.ToString());
-            var blockStart = DateTimeOffset.UtcNow;
-            result = setup.Run(new GenerationHooks
+            if (grid.HasPlan)
+                using (WorkerTelemetry.Source.StartActivity("assemble"))
+                    result = BlockwiseGeneration.Assemble(setup.Data, setup.Request, grid.ReadPlan(), grid, cancellationToken);
+            else
             {
-                Journal = journal,
-                Starting = (resumed, blocks, why) =>
-                {
-                    if (why is not null) LogJournalDiscarded(log, job.Id, why);
-                    infer?.SetTag("cremi.blocks", blocks);
-                    infer?.SetTag("cremi.blocks_resumed", resumed);
-                    LogBlocks(log, job.Id, resumed, blocks, blocks - resumed);
-                    blockStart = DateTimeOffset.UtcNow;
-                },
-                // One event per tenth of the windows: enough to see progress and rate without flooding the trace.
-                WindowsDone = n =>
-                {
-                    done += n;
-                    if (done < nextEvent) return;
-                    nextEvent = done + Math.Max(1, total / 10);
-                    infer?.AddEvent(new ActivityEvent("windows", tags: new ActivityTagsCollection { ["done"] = done, ["total"] = total }));
-                },
-                // A span per block, made when it is finished (and journalled), with the block's real start time.
-                BlockDone = block =>
-                {
-                    using (var span = WorkerTelemetry.Source.StartActivity($"block {block.Index}", ActivityKind.Internal, default(ActivityContext),
-                               startTime: blockStart))
-                    {
-                        span?.SetTag("cremi.block", block.Index);
-                        span?.SetTag("cremi.sections", $"{block.Z0}..{block.Z1}");
-                    }
-                    blockStart = block.At;
-                    LogBlockDone(log, job.Id, block.Index, block.Count, block.Z0, block.Z1);
-                },
-            }, cancellationToken);
-            var rate = result.Shape.Count / Math.Max(1e-9, result.PredictSeconds);
-            infer?.SetTag("cremi.voxels_per_second", rate);
-            telemetry.VoxelsPerSecond.Record(rate, new KeyValuePair<string, object?>("kind", job.Kind.ToString().ToLowerInvariant()));
+                // Finished blocks are journalled in the work folder, which survives a stop or a kill (staging does not).
+                journal = new ScoreJournal(Path.Combine(store.Folder(job.Id), JournalFolder), setup.Identity());
+                result = Infer(job, setup, journal, cancellationToken);
+            }
         }
         using (WorkerTelemetry.Source.StartActivity("render")) RenderSection(job.Inputs[0], mask, Path.Combine(staging, SectionName));
 
@@ -95,7 +63,56 @@ public sealed partial class JobWork(JobStore store, WorkerTelemetry telemetry, I
         if (evaluate && !metrics.ContainsKey("evaluation"))
             throw new InvalidDataException($"{job.Source}: a test job needs cleft labels (volumes/labels/clefts) in its data file");
         using (WorkerTelemetry.Source.StartActivity("write")) JsonFiles.Write(Path.Combine(staging, MetricsName), metrics);
-        journal.Delete(); // every output is in staging now; a crash from here on redoes the job from block 0
+        journal?.Delete(); // every output is in staging now; a crash from here on redoes the job from block 0
+    }
+
+    /// <summary>After the outputs are published: a block-wise job's cores (one byte per voxel of the volume) go.</summary>
+    public void Published(JobRecord job) => blockwise.Folder(job.Id).Delete();
+
+    private GenerationResult Infer(JobRecord job, GenerationSetup setup, ScoreJournal journal, CancellationToken cancellationToken)
+    {
+        using var infer = WorkerTelemetry.Source.StartActivity("infer");
+        var total = setup.WindowCount;
+        long done = 0, nextEvent = 0;
+        infer?.SetTag("cremi.windows", total);
+        infer?.SetTag("cremi.shape", setup.Data.Shape.ToString());
+        var blockStart = DateTimeOffset.UtcNow;
+        var result = setup.Run(new GenerationHooks
+        {
+            Journal = journal,
+            Starting = (resumed, blocks, why) =>
+            {
+                if (why is not null) LogJournalDiscarded(log, job.Id, why);
+                infer?.SetTag("cremi.blocks", blocks);
+                infer?.SetTag("cremi.blocks_resumed", resumed);
+                LogBlocks(log, job.Id, resumed, blocks, blocks - resumed);
+                blockStart = DateTimeOffset.UtcNow;
+            },
+            // One event per tenth of the windows: enough to see progress and rate without flooding the trace.
+            WindowsDone = n =>
+            {
+                done += n;
+                if (done < nextEvent) return;
+                nextEvent = done + Math.Max(1, total / 10);
+                infer?.AddEvent(new ActivityEvent("windows", tags: new ActivityTagsCollection { ["done"] = done, ["total"] = total }));
+            },
+            // A span per block, made when it is finished (and journalled), with the block's real start time.
+            BlockDone = block =>
+            {
+                using (var span = WorkerTelemetry.Source.StartActivity($"block {block.Index}", ActivityKind.Internal, default(ActivityContext),
+                           startTime: blockStart))
+                {
+                    span?.SetTag("cremi.block", block.Index);
+                    span?.SetTag("cremi.sections", $"{block.Z0}..{block.Z1}");
+                }
+                blockStart = block.At;
+                LogBlockDone(log, job.Id, block.Index, block.Count, block.Z0, block.Z1);
+            },
+        }, cancellationToken);
+        var rate = result.Shape.Count / Math.Max(1e-9, result.PredictSeconds);
+        infer?.SetTag("cremi.voxels_per_second", rate);
+        telemetry.VoxelsPerSecond.Record(rate, new KeyValuePair<string, object?>("kind", job.Kind.ToString().ToLowerInvariant()));
+        return result;
     }
 
     /// <summary>The section with the most predicted clefts: raw, true clefts (green) and predicted ones (magenta).</summary>

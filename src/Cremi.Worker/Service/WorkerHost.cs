@@ -93,8 +93,11 @@ public static class WorkerHost
         services.AddSingleton<FileClaimer>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobWork>();
+        services.AddSingleton<JobFailures>();
+        services.AddSingleton<BlockwiseJobs>();
         services.AddSingleton<GpuGate>();
         services.AddTransient<JobRunner>();
+        services.AddTransient<BlockRunner>();
         // Order matters: the database is reached (postgres store), claimed jobs are queued again before Quartz
         // starts, and only then is the inbox watched.
         services.AddHostedService<SchedulerDatabaseCheck>();

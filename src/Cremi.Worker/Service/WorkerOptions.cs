@@ -40,6 +40,11 @@ public sealed class WorkerOptions
     /// <summary>First retry delay; doubled each retry (exponential backoff with jitter).</summary>
     [Range(0.01, 600)] public double RetryDelaySeconds { get; set; } = 1;
 
+    /// <summary>A generate or test job on a volume of more voxels than this is split into blocks of at most this many
+    /// (core) voxels, each its own job that any worker may run, then assembled. The default (256 Mi voxels) keeps a
+    /// CREMI sample (195 M voxels) one job.</summary>
+    [Range(1L, long.MaxValue)] public long BlockVoxels { get; set; } = 1L << 28;
+
     /// <summary>How long a stopping worker waits for jobs to checkpoint (keep below the unit's TimeoutStopSec).</summary>
     [Range(1, 3600)] public double StopTimeoutSeconds { get; set; } = 60;
 }

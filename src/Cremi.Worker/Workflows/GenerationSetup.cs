@@ -17,8 +17,9 @@ public sealed class GenerationSetup : IDisposable
     private readonly GenerateSettings _settings;
 
     private GenerationSetup(GenerateSettings settings, CremiFile data, InferenceModel model, TorchSharp.torch.Device device,
-        GenerationRequest request, MaskGeneration generation)
+        GenerationRequest request, MaskGeneration generation, BlockwiseGeneration blocks)
     {
+        Blocks = blocks;
         _settings = settings;
         Data = data;
         Model = model;
@@ -37,6 +38,9 @@ public sealed class GenerationSetup : IDisposable
     public string? ResolutionWarning =>
         Model.TrainedResolution is { } trained ? ResolutionMismatch.Describe(Data.Resolution, trained) : null;
 
+    /// <summary>The same model and settings, one block at a time (a block-wise job's blocks).</summary>
+    public BlockwiseGeneration Blocks { get; }
+
     public static GenerationSetup Open(GenerateSettings settings, string output)
     {
         var seedFilters = settings.SeedFilters();
@@ -53,7 +57,9 @@ public sealed class GenerationSetup : IDisposable
                 var labelling = settings.Labelling(model.Threshold);
                 var request = new GenerationRequest(settings.Data, output, windows, labelling, settings.Naive,
                     Provenance.For("generate", Describe(settings, windows, labelling, model.TrainedResolution)));
-                return new GenerationSetup(settings, data, model, device, request, new MaskGeneration(model, model.ToWindowModel(device)));
+                var windowModel = model.ToWindowModel(device);
+                return new GenerationSetup(settings, data, model, device, request, new MaskGeneration(model, windowModel),
+                    new BlockwiseGeneration(model, windowModel));
             }
             catch
             {

@@ -22,9 +22,8 @@ public sealed record GenerationResult(Shape3 Shape, long Windows, int Clefts, lo
 ///    with its halo: a spec's global statistics (the seed pipeline's final min/max) become per-slab ones. For the
 ///    seed pipeline this changes nothing in practice: its last per-section step is a histogram equalisation, which
 ///    stretches every non-flat section to 0..255, so the min/max of any slab is that of the volume.
-/// 2. Ids: connected components need the whole mask, so the uint8 scores (1 byte per voxel) are kept in memory.
-///    The components are found as runs along x straight from the scores (<see cref="CleftLabelling.Find"/>: no mask,
-///    no label volume) and their uint64 ids written a slab at a time from one reused buffer. For a full CREMI sample
+/// 2. Ids: connected components need the whole mask, so the uint8 scores (1 byte per voxel) are kept in memory and
+///    labelled by <see cref="CleftIdWriter"/> (also the block-wise assembly's). For a full CREMI sample
 ///    (195 M voxels) that is about 195 MB of scores, a few MB of runs and 2 × 100 MB of ids (the buffer and the
 ///    writer's chunk row), instead of a 1.56 GB id volume.
 /// The file appears under its name only when complete (<see cref="CremiStreamWriter.Commit"/>). With a
@@ -32,10 +31,6 @@ public sealed record GenerationResult(Shape3 Shape, long Windows, int Clefts, lo
 /// </summary>
 public sealed class MaskGeneration(InferenceModel model, Learning.Inference.WindowModel windowModel)
 {
-    /// <summary>Sections of ids written at once: one chunk row of the default chunking, so the buffer is no larger
-    /// than what the writer holds anyway.</summary>
-    private const int WriteSlab = 8;
-
     public long WindowCount(Shape3 shape, GenerationRequest request) => request.Naive
         ? new NaivePredictor(windowModel, request.Windows.Window).WindowCount(shape)
         : new SlidingWindowPredictor(windowModel, request.Windows).WindowCount(shape);
@@ -104,15 +99,7 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
         var predictSeconds = clock.Elapsed.TotalSeconds;
 
         cancellationToken.ThrowIfCancellationRequested();
-        var clefts = request.Labelling.Find(scores);
-        // The writer copies each slab into its chunk cache before returning, so one buffer serves every slab.
-        var slab = new ulong[Math.Min(WriteSlab, shape.Z) * section];
-        for (var z0 = 0; z0 < shape.Z; z0 += WriteSlab)
-        {
-            var ids = slab.AsMemory(0, Math.Min(WriteSlab, shape.Z - z0) * section);
-            clefts.WriteSections(z0, ids.Span);
-            writer.WriteClefts(z0, ids);
-        }
+        var clefts = CleftIdWriter.Write(writer, scores, request.Labelling);
         writer.Commit();
         return new GenerationResult(shape, WindowCount(shape, request), clefts.Count, clefts.Voxels, predictSeconds, clock.Elapsed.TotalSeconds,
             blocks, resume?.Carry.NextBlock ?? 0);

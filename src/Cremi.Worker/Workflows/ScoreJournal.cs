@@ -95,22 +95,13 @@ public sealed class ScoreJournal
 
     private void WriteAtomically(string path, int[] header, ReadOnlySpan<byte> body)
     {
-        var temp = $"{path}.tmp-{Guid.NewGuid():N}";
-        try
+        var bytes = body.ToArray();
+        DurableFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(_identity);
-                stream.Write(MemoryMarshal.AsBytes(header.AsSpan()));
-                stream.Write(body);
-                stream.Flush(flushToDisk: true); // the rename must never expose a file whose bytes are not on disk yet
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            stream.Write(_identity);
+            stream.Write(MemoryMarshal.AsBytes(header.AsSpan()));
+            stream.Write(bytes);
+        });
     }
 
     /// <summary>The file's body after checking its identity and header; throws InvalidDataException naming the file.</summary>
