@@ -13,7 +13,7 @@ namespace Cremi.Worker.Service;
 /// database), so this only queues claimed jobs that have no trigger at all (a node died between claiming a file and
 /// queuing it), leaves job.json alone, and removes only staging folders that no run can own.
 /// </summary>
-public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFolder failed, JobQueue queue, BlockwiseJobs blockwise,
+public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFolder failed, JobQueue queue, OrphanSweeper orphans,
     WorkerReadiness readiness,
     Microsoft.Extensions.Options.IOptions<WorkerOptions> options, Microsoft.Extensions.Options.IOptions<SchedulerOptions> scheduler,
     ILogger<JobRecovery> log, TimeProvider clock) : IHostedService
@@ -38,11 +38,7 @@ public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFol
                 await queue.EnqueueAsync(store.Update(job with { State = JobState.Claimed }), cancellationToken);
             }
             // A block-wise job's own trigger is gone once its blocks are queued: they (or its assembly) hold it then.
-            else if (!await queue.IsQueuedAsync(job.Id, cancellationToken) && !await blockwise.IsQueuedAsync(job.Id, cancellationToken))
-            {
-                LogOrphanQueued(log, job.Id, job.Source);
-                await queue.EnqueueAsync(job, cancellationToken);
-            }
+            else await orphans.QueueIfOrphanAsync(job, cancellationToken);
         }
         readiness.Recovered = true;
     }
@@ -51,9 +47,6 @@ public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFol
 
     [LoggerMessage(LogLevel.Warning, "job {JobId}: its move to failed/ was interrupted by the last stop; completed now")]
     private static partial void LogFailureCompleted(ILogger logger, string jobId);
-
-    [LoggerMessage(LogLevel.Warning, "job {JobId} ({File}) was claimed but never queued (its worker died in between): queued now")]
-    private static partial void LogOrphanQueued(ILogger logger, string jobId, string file);
 
     [LoggerMessage(LogLevel.Information, "job {JobId} ({File}) was claimed before the last stop ({Runs} run(s) so far): queued again")]
     private static partial void LogResumed(ILogger logger, string jobId, string file, int runs);

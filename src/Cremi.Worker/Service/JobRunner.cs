@@ -76,7 +76,7 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, JobFailures
             await Task.Factory.StartNew(() => work.Run(job, staging, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             token.ThrowIfCancellationRequested();
             IReadOnlyList<string> outputs;
-            using (WorkerTelemetry.Source.StartActivity("publish")) outputs = outbox.Publish(job.Id);
+            using (WorkerTelemetry.Source.StartActivity("publish")) outputs = outbox.Publish(job.Id, staging);
             store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outputs });
             work.Published(job);
             telemetry.Succeeded.Add(1, kind);

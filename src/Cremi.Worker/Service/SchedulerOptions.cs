@@ -30,6 +30,9 @@ public sealed class SchedulerOptions
     /// <summary>How often an idle node asks the database for jobs that another node queued.</summary>
     [Range(1, 600)] public double IdleWaitSeconds { get; set; } = 2;
 
+    /// <summary>How often each node looks for claimed jobs that no node queued (their claimer died in between); 0 = only at start-up.</summary>
+    [Range(0, 86400)] public double OrphanCheckSeconds { get; set; } = 60;
+
     /// <summary>True when several workers may share the inbox, work, outbox and failed folders (the clustered store).</summary>
     public bool Shared => Store == SchedulerStore.Postgres;
 }

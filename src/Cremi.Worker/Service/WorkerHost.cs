@@ -95,6 +95,7 @@ public static class WorkerHost
         services.AddSingleton<JobWork>();
         services.AddSingleton<JobFailures>();
         services.AddSingleton<BlockwiseJobs>();
+        services.AddSingleton<OrphanSweeper>();
         services.AddSingleton<GpuGate>();
         services.AddTransient<JobRunner>();
         services.AddTransient<BlockRunner>();
@@ -109,6 +110,7 @@ public static class WorkerHost
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<InboxWatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<OrphanSweeper>());
     }
 
     /// <summary>Settings given as KEY=VALUE on the command line (e.g. Worker:GpuJobs=2), checked for shape only.</summary>

@@ -7,5 +7,5 @@ internal static class ClusterNode
 {
     public static Task<WorkerProcess> StartAsync(WorkerFolders folders, string model, string connection, params string[] extra) =>
         WorkerProcess.StartAsync(folders, model, ["--store", "postgres", "--connection", connection,
-            "--set", "Scheduler:CheckinSeconds=1", "--set", "Scheduler:CheckinMisfireSeconds=2", "--set", "Scheduler:IdleWaitSeconds=1", .. extra]);
+            "--set", "Scheduler:CheckinSeconds=1", "--set", "Scheduler:CheckinMisfireSeconds=2", "--set", "Scheduler:IdleWaitSeconds=1", "--set", "Scheduler:OrphanCheckSeconds=1", .. extra]);
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Cremi.Hdf5;
+using Cremi.Worker.Service;
 using Cremi.Worker.Tests.Worker;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace Cremi.Worker.Tests.Cluster;
@@ -94,7 +96,8 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         Assert.Equal(("succeeded", 2), (job.GetProperty("state").GetString(), job.GetProperty("runs").GetInt32()));
         Assert.NotEqual(firstNode, job.GetProperty("node").GetString());
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(second.Output, $"job {jobId} done"));
-        Assert.Empty(Directory.GetDirectories(folders.Outbox, ".staging-*"));
+        // The killed run's staging folder is its own; the survivor's sweep removes it once the job is done.
+        await WorkerFolders.WaitUntil(() => Directory.GetDirectories(folders.Outbox, ".staging-*").Length == 0, Patience, () => second.Output);
         using var mask = CremiFile.Open(Path.Combine(folders.Outbox, jobId, "mask.hdf"));
         using var reference = CremiFile.Open(expected);
         Assert.Equal(reference.ReadPredictions().Data, mask.ReadPredictions().Data);
@@ -128,5 +131,33 @@ public sealed class ClusterTests(WorkerFixture fixture, PostgresFixture postgres
         Assert.Equal(("succeeded", 2), (job.GetProperty("state").GetString(), job.GetProperty("runs").GetInt32()));
         Assert.Contains($"job {jobId} (Generate) started, run 2", other.Output);
         output.WriteLine($"SIGTERM -> published by the other node: {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [PostgresFact]
+    public async Task A_job_claimed_by_a_node_that_died_before_queuing_it_is_queued_by_a_running_node()
+    {
+        using var root = new TempFolder();
+        var folders = new WorkerFolders(root.Path);
+        var connection = postgres.Server!.CreateDatabase();
+        using var node = await ClusterNode.StartAsync(folders, fixture.Model, connection);
+
+        // What a claiming node does before it queues the job (job.json, then the file renamed in), and then it dies:
+        // no Quartz trigger exists, so only the running node's periodic sweep can find the job.
+        var store = new JobStore(Options.Create(new WorkerOptions
+        {
+            Inbox = folders.Inbox, Outbox = folders.Outbox, Work = folders.Work, Failed = folders.Failed,
+        }), Options.Create(new SchedulerOptions { Store = SchedulerStore.Postgres }));
+        var dropped = Path.Combine(root.Path, "orphan.hdf");
+        File.Copy(fixture.Data, dropped);
+        var id = JobStore.NewId("orphan.hdf", DateTimeOffset.UtcNow);
+        Assert.NotNull(store.Claim(new JobRecord
+        {
+            Id = id, Kind = JobKind.Generate, Source = "orphan.hdf", Inputs = [Path.Combine(store.Folder(id), "orphan.hdf")], Model = fixture.Model,
+            ClaimedAt = DateTimeOffset.UtcNow,
+        }, dropped));
+
+        await WorkerFolders.WaitUntil(() => folders.Published.Contains(id) && folders.IsInState(id, "succeeded"), Patience, () => node.Output);
+        Assert.Contains($"job {id} (orphan.hdf) was claimed but never queued", node.Output);
+        Assert.Equal(1, folders.Job(id).GetProperty("runs").GetInt32());
     }
 }

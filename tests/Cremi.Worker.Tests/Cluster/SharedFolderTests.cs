@@ -78,11 +78,38 @@ public sealed class SharedFolderTests
         using var root = new TempFolder();
         var outbox = new Outbox(Folders(root));
         File.WriteAllText(Path.Combine(outbox.Staging("job-1"), "mask.hdf"), "first");
-        outbox.Publish("job-1");
-        File.WriteAllText(Path.Combine(outbox.Staging("job-1"), "mask.hdf"), "second");
-        Assert.Equal(["mask.hdf"], outbox.Publish("job-1"));
+        outbox.Publish("job-1", Directory.GetDirectories(root.File("outbox"), ".staging-*").Single());
+        var second = outbox.Staging("job-1");
+        File.WriteAllText(Path.Combine(second, "mask.hdf"), "second");
+        Assert.Equal(["mask.hdf"], outbox.Publish("job-1", second));
         Assert.Equal("first", File.ReadAllText(Path.Combine(outbox.Folder("job-1"), "mask.hdf")));
         Assert.Empty(Directory.GetDirectories(root.File("outbox"), ".staging-*"));
+    }
+
+    [Fact]
+    public void Two_runs_of_one_job_stage_apart_and_the_first_to_publish_wins()
+    {
+        // A node written off as dead still runs the job while the node that took it over starts its own run.
+        using var root = new TempFolder();
+        var outbox = new Outbox(Folders(root));
+        var zombie = outbox.Staging("job-1");
+        File.WriteAllText(Path.Combine(zombie, "mask.hdf"), "zombie, half written");
+        var takeover = outbox.Staging("job-1");
+        Assert.NotEqual(zombie, takeover);
+        Assert.Equal("zombie, half written", File.ReadAllText(Path.Combine(zombie, "mask.hdf"))); // not cleared
+        File.WriteAllText(Path.Combine(takeover, "mask.hdf"), "takeover");
+        outbox.Publish("job-1", takeover);
+        File.WriteAllText(Path.Combine(zombie, "mask.hdf"), "zombie");
+        outbox.Publish("job-1", zombie);
+        Assert.Equal("takeover", File.ReadAllText(Path.Combine(outbox.Folder("job-1"), "mask.hdf")));
+        Assert.Empty(Directory.GetDirectories(root.File("outbox"), ".staging-*"));
+
+        // Start-up removes staging folders of jobs no run can own, whatever their run part, and keeps the others.
+        var dead = outbox.Staging("job-2");
+        var alive = outbox.Staging("job-3");
+        outbox.DiscardStaging(id => id == "job-2");
+        Assert.False(Directory.Exists(dead));
+        Assert.True(Directory.Exists(alive));
     }
 
     private static IOptions<WorkerOptions> Folders(TempFolder root) => Options.Create(new WorkerOptions
