@@ -16,22 +16,19 @@ namespace Cremi.Worker.Service;
 public sealed partial class JobRecovery(JobStore store, Outbox outbox, FailedFolder failed, JobQueue queue, OrphanSweeper orphans,
     WorkerReadiness readiness,
     Microsoft.Extensions.Options.IOptions<WorkerOptions> options, Microsoft.Extensions.Options.IOptions<SchedulerOptions> scheduler,
-    ILogger<JobRecovery> log, TimeProvider clock) : IHostedService
+    ILogger<JobRecovery> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var shared = scheduler.Value.Shared;
         foreach (var folder in new[] { o.Inbox, o.Outbox, o.Work, o.Failed }) Directory.CreateDirectory(folder);
-        outbox.DiscardStaging(shared ? id => store.Find(id) is not { State: JobState.Claimed or JobState.Running } : null);
+        if (shared) orphans.DiscardFinishedStaging();
+        else outbox.DiscardStaging();
         foreach (var id in failed.CompleteInterrupted()) LogFailureCompleted(log, id);
         foreach (var job in store.Load())
         {
-            if (outbox.IsPublished(job.Id))
-            {
-                store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outbox.List(job.Id) });
-                continue;
-            }
+            if (orphans.MarkDoneIfPublished(job)) continue;
             if (!shared)
             {
                 LogResumed(log, job.Id, job.Source, job.Runs);

@@ -16,16 +16,23 @@ namespace Cremi.Worker.Service;
 public sealed partial class OrphanSweeper(JobStore store, Outbox outbox, JobQueue queue, BlockwiseJobs blockwise,
     IOptions<SchedulerOptions> scheduler, ILogger<OrphanSweeper> log, TimeProvider clock) : BackgroundService
 {
+    /// <summary>Marks <paramref name="job"/> done when its outbox folder exists (published just before its run
+    /// died, job.json not yet updated): outputs are never made twice. True when it was.</summary>
+    public bool MarkDoneIfPublished(JobRecord job)
+    {
+        if (!outbox.IsPublished(job.Id)) return false;
+        store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outbox.List(job.Id) });
+        return true;
+    }
+
+    /// <summary>Removes the outbox staging folders of jobs that no run can own any more (finished, or gone).</summary>
+    public void DiscardFinishedStaging() =>
+        outbox.DiscardStaging(id => store.Find(id) is not { State: JobState.Claimed or JobState.Running });
+
     /// <summary>Queues <paramref name="job"/> when it is unfinished and nobody holds it; true when it was queued.</summary>
     public async Task<bool> QueueIfOrphanAsync(JobRecord job, CancellationToken cancellationToken)
     {
-        if (job.State is not (JobState.Claimed or JobState.Running)) return false;
-        if (outbox.IsPublished(job.Id))
-        {
-            // Published just before its node died, job.json not yet updated: done, never made twice.
-            store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outbox.List(job.Id) });
-            return false;
-        }
+        if (job.State is not (JobState.Claimed or JobState.Running) || MarkDoneIfPublished(job)) return false;
         if (!File.Exists(store.ClaimedFile(job))) return false; // a claim still in progress on another node
         if (await queue.IsQueuedAsync(job.Id, cancellationToken) || await blockwise.IsQueuedAsync(job.Id, cancellationToken)) return false;
         LogOrphanQueued(log, job.Id, job.Source);
@@ -36,7 +43,7 @@ public sealed partial class OrphanSweeper(JobStore store, Outbox outbox, JobQueu
     /// <summary>One sweep over every job in the shared work folder; returns how many were queued.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        outbox.DiscardStaging(id => store.Find(id) is not { State: JobState.Claimed or JobState.Running });
+        DiscardFinishedStaging();
         var queued = 0;
         foreach (var job in store.All())
             if (await QueueIfOrphanAsync(job, cancellationToken)) queued++;
