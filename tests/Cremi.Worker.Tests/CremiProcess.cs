@@ -6,9 +6,14 @@ namespace Cremi.Worker.Tests;
 /// Main: unlike <see cref="CliRun"/>, it sees what Main decides before any command runs.</summary>
 internal sealed record CremiProcess(int ExitCode, string Output, string Errors)
 {
-    public static async Task<CremiProcess> RunAsync(params string[] args)
+    public static Task<CremiProcess> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>With extra environment variables for the child.</summary>
+    public static async Task<CremiProcess> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(CremiChild.StartInfo(args))!;
+        var start = CremiChild.StartInfo(args);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -17,6 +17,7 @@ public static class CpuKernels
     /// <summary>The oneDNN ISA limit in force, for logs and benchmark reports.</summary>
     public static string Description =>
         OneDnnWorkaround.CappedByUs ? "AVX (capped for correct gradients)"
+        : OneDnnWorkaround.LiftedByUs ? "best available (inference only)"
         : Environment.GetEnvironmentVariable(OneDnnWorkaround.Variable) is { Length: > 0 } user ? $"{user} (set by the user)"
         : "best available (inference only)";
 

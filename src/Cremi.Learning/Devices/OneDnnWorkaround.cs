@@ -17,22 +17,31 @@ internal static class OneDnnWorkaround
 {
     public const string Variable = "ONEDNN_MAX_CPU_ISA";
 
+    /// <summary>Set beside <see cref="Variable"/> when we set it, so that child processes can tell ours from the user's.</summary>
+    public const string OwnerMarker = "CREMI_ONEDNN_CAP";
+
     /// <summary>True when this process runs with our AVX cap (not a value the user chose).</summary>
     public static bool CappedByUs { get; private set; }
+
+    /// <summary>True when this process lifted our cap (<see cref="Lift"/>).</summary>
+    public static bool LiftedByUs { get; private set; }
 
 #pragma warning disable CA2255 // a library-level initializer is the point: it must run before any torch code in any host
     [ModuleInitializer]
 #pragma warning restore CA2255
     internal static void Apply()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is { Length: > 0 }) return;
-        CappedByUs = SetEnv(Variable, "AVX", overwrite: 0) == 0;
+        if (!OperatingSystem.IsLinux()) return;
+        // A value with our marker was set by a cremi process this one descends from (a relaunch, a spawned worker):
+        // still ours, so the cap is set again. Without the marker it is the user's choice and stays.
+        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } && Environment.GetEnvironmentVariable(OwnerMarker) != "1") return;
+        CappedByUs = SetEnv(Variable, "AVX", overwrite: 1) == 0 && SetEnv(OwnerMarker, "1", overwrite: 1) == 0;
     }
 
     /// <summary>Lifts our cap (not a user's) so that oneDNN picks the machine's best kernels.</summary>
     public static void Lift()
     {
-        if (CappedByUs && SetEnv(Variable, "ALL", overwrite: 1) == 0) CappedByUs = false;
+        if (CappedByUs && SetEnv(Variable, "ALL", overwrite: 1) == 0) (CappedByUs, LiftedByUs) = (false, true);
     }
 
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in this project

@@ -75,9 +75,11 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
             var generation = new MaskGeneration(model, model.ToWindowModel(device));
             long windowCount = 0;
             GenerationResult? result = null;
+            var faultsBefore = ResourceMeter.MinorPageFaults();
             using (var data = CremiFile.Open(dataPath))
                 console.Status().Start("generating", _ => result = generation.Run(data, request, n => windowCount += n, cancellationToken));
             var r = result!;
+            var faults = ResourceMeter.MinorPageFaults() - faultsBefore;
             var peak = Conv3dPeak.Measure(device);
             var flopsPerVoxel = ModelFlops.PerVoxel(spec);
             var networkVoxels = (double)windowCount * window.Count; // overlap makes the network see voxels more than once
@@ -95,6 +97,9 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
                 .Add("achieved_gflops", Math.Round(achieved / 1e9, 2)).Add("conv3d_peak_gflops", Math.Round(peak / 1e9, 2))
                 .Add("fraction_of_peak", Math.Round(achieved / peak, 3))
                 .Add("peak_rss_bytes", ResourceMeter.PeakRssBytes(), BenchReport.Megabytes(ResourceMeter.PeakRssBytes()))
+                .Add("malloc", MallocTuning.Description)
+                .Add("minor_page_faults_per_window", Math.Round((double)faults / Math.Max(1, windowCount)),
+                    $"{(double)faults / Math.Max(1, windowCount):N0} (generation, I/O and labelling included)")
                 .Write(console, settings.Json);
             return 0;
         }

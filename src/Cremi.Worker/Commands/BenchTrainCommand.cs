@@ -90,6 +90,7 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
             var earlyStep = Math.Min(EarlyRssStep, settings.Steps);
             var (early, last) = (meter.At(earlyStep), meter.At(settings.Steps));
             var (rssEarly, rssLast) = (early.Rss, last.Rss);
+            var faultsPerStep = (double)(last.MinorFaults - meter.At(WarmupSteps).MinorFaults) / Math.Max(1, settings.Steps - WarmupSteps);
             new BenchReport("train")
                 .Add("arch", spec.Arch.ToString().ToLowerInvariant()).Add("filters", spec.Filters).Add("parameters", spec.ParameterCount())
                 .Add("window", window.ToString()).Add("batch", settings.Batch).Add("steps", settings.Steps)
@@ -108,6 +109,8 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
                 // A leak of tensors shows as a growing count; a flat count with growing RSS is the allocators' doing.
                 .Add("live_tensors", $"{early.LiveTensors} -> {last.LiveTensors}", $"{early.LiveTensors} after step {earlyStep}, {last.LiveTensors} after step {settings.Steps}")
                 .Add("managed_heap", $"{early.ManagedBytes} -> {last.ManagedBytes}", $"{BenchReport.Megabytes(early.ManagedBytes)} -> {BenchReport.Megabytes(last.ManagedBytes)}")
+                .Add("malloc", MallocTuning.Description)
+                .Add("minor_page_faults_per_step", Math.Round(faultsPerStep), $"{faultsPerStep:N0} from step {WarmupSteps} to {settings.Steps}")
                 .Add("cores", Environment.ProcessorCount)
                 .Write(console, settings.Json);
             return 0;
@@ -131,7 +134,7 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         private readonly Dictionary<long, Sample> _samples = [];
 
         /// <summary>After one step: resident and peak-so-far memory, live TorchSharp tensors, managed heap.</summary>
-        public readonly record struct Sample(long Rss, long PeakRss, long LiveTensors, long ManagedBytes);
+        public readonly record struct Sample(long Rss, long PeakRss, long LiveTensors, long ManagedBytes, long MinorFaults);
 
         public List<double> StepSeconds { get; } = [];
         public string Device { get; private set; } = "";
@@ -148,7 +151,7 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         {
             StepSeconds.Add(_clock.Elapsed.TotalSeconds);
             _samples[step] = new Sample(ResourceMeter.CurrentRssBytes(), ResourceMeter.PeakRssBytes(), TorchSharp.torch.Tensor.TotalCount,
-                GC.GetTotalMemory(forceFullCollection: false));
+                GC.GetTotalMemory(forceFullCollection: false), ResourceMeter.MinorPageFaults());
             _clock.Restart();
         }
     }

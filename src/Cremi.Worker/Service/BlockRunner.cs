@@ -68,7 +68,7 @@ public sealed partial class BlockRunner(JobStore store, BlockwiseJobs blockwise,
             }
             finally
             {
-                gpu.Semaphore.Release();
+                gpu.ReleaseAndTrim();
             }
         }
         if (folder.Missing(plan).Count == 0) await blockwise.QueueAsync(id, plan, token); // the last block: assembly next

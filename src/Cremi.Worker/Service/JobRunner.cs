@@ -51,7 +51,7 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, JobFailures
         }
         finally
         {
-            gpu.Semaphore.Release();
+            gpu.ReleaseAndTrim();
         }
     }
 
@@ -115,6 +115,16 @@ public sealed partial class JobRunner(JobStore store, Outbox outbox, JobFailures
 public sealed class GpuGate(IOptions<WorkerOptions> options) : IDisposable
 {
     public SemaphoreSlim Semaphore { get; } = new(options.Value.GpuJobs, options.Value.GpuJobs);
+
+    /// <summary>
+    /// Ends a job's hold on the network. When no job holds it any more, the free memory malloc keeps for reuse
+    /// (<see cref="Cremi.Learning.Devices.MallocTuning"/>: up to 1 GiB of tensor memory) goes back to the system,
+    /// so that an idle worker does not sit on its last job's high-water mark.
+    /// </summary>
+    public void ReleaseAndTrim()
+    {
+        if (Semaphore.Release() + 1 == options.Value.GpuJobs) Cremi.Learning.Devices.MallocTuning.ReleaseFreeMemory();
+    }
 
     public void Dispose() => Semaphore.Dispose();
 }
