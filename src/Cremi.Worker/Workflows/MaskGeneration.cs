@@ -97,6 +97,9 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
             new SlidingWindowPredictor(windowModel, request.Windows).Run(shape,
                 (z0, z1) => preprocessing.Apply(Raw(z0, z1)), Sink, hooks.WindowsDone, cancellationToken, resume?.Carry, BlockDone);
         var predictSeconds = clock.Elapsed.TotalSeconds;
+        // The network is done: the tensor memory malloc kept for reuse while predicting (up to 1 GiB, see MallocTuning)
+        // goes back before labelling allocates its own, so that the two peaks do not add up.
+        Learning.Devices.MallocTuning.ReleaseFreeMemory();
 
         cancellationToken.ThrowIfCancellationRequested();
         var clefts = CleftIdWriter.Write(writer, scores, request.Labelling);
