@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Cremi.Learning.Devices;
 
@@ -35,18 +34,12 @@ internal static class OneDnnWorkaround
         // A value with our marker was set by a cremi process this one descends from (a relaunch, a spawned worker):
         // still ours, so the cap is set again. Without the marker it is the user's choice and stays.
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } && Environment.GetEnvironmentVariable(OwnerMarker) != "1") return;
-        CappedByUs = SetEnv(Variable, "AVX", overwrite: 1) == 0 && SetEnv(OwnerMarker, "1", overwrite: 1) == 0;
+        CappedByUs = NativeEnvironment.Set(Variable, "AVX") && NativeEnvironment.Set(OwnerMarker, "1");
     }
 
     /// <summary>Lifts our cap (not a user's) so that oneDNN picks the machine's best kernels.</summary>
     public static void Lift()
     {
-        if (CappedByUs && SetEnv(Variable, "ALL", overwrite: 1) == 0) (CappedByUs, LiftedByUs) = (false, true);
+        if (CappedByUs && NativeEnvironment.Set(Variable, "ALL")) (CappedByUs, LiftedByUs) = (false, true);
     }
-
-#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in this project
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name,
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
-#pragma warning restore SYSLIB1054
 }

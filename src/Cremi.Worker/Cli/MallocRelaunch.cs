@@ -23,13 +23,13 @@ internal static class MallocRelaunch
         if (tunables is null || Arguments() is not { } argv) return;
         try
         {
-            if (SetEnv(Marker, "1", 1) != 0) return;
+            if (!NativeEnvironment.Set(Marker, "1")) return;
             var previous = Environment.GetEnvironmentVariable(MallocTuning.TunablesVariable);
-            if (SetEnv(MallocTuning.TunablesVariable, tunables, 1) != 0) return;
+            if (!NativeEnvironment.Set(MallocTuning.TunablesVariable, tunables)) return;
             Execv("/proc/self/exe", [.. argv, null]);
             // Still here: the exec failed. Go on as we are, with the environment as it was.
-            if (previous is null) UnsetEnv(MallocTuning.TunablesVariable);
-            else SetEnv(MallocTuning.TunablesVariable, previous, 1);
+            if (previous is null) NativeEnvironment.Unset(MallocTuning.TunablesVariable);
+            else NativeEnvironment.Set(MallocTuning.TunablesVariable, previous);
         }
         catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -56,13 +56,6 @@ internal static class MallocRelaunch
     }
 
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in this project
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name,
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
-
-    [DllImport("libc", EntryPoint = "unsetenv")]
-    private static extern int UnsetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
-
     // LPStr is UTF-8 off Windows; the array ends with a null, as execv wants.
     [DllImport("libc", EntryPoint = "execv", SetLastError = true)]
     private static extern int Execv([MarshalAs(UnmanagedType.LPUTF8Str)] string path,

@@ -47,9 +47,6 @@ public sealed class Outbox(IOptions<WorkerOptions> options)
     public IReadOnlyList<string> List(string id) =>
         Directory.EnumerateFiles(Folder(id)).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Removes staging folders of runs that a crash or a stop interrupted (they are redone). On a shared
-    /// outbox another node may be writing one right now, so only those of jobs that <paramref name="isDead"/> says no
-    /// run can own are removed; a job's next run clears its own in <see cref="Staging"/>.</summary>
     /// <summary>The job id in a staging folder's name (older versions wrote .staging-&lt;id&gt; without a run).</summary>
     private static string JobOf(string stagingFolder)
     {
@@ -58,6 +55,9 @@ public sealed class Outbox(IOptions<WorkerOptions> options)
         return separator < 0 ? name : name[..separator];
     }
 
+    /// <summary>Removes staging folders of runs that a crash or a stop interrupted (they are redone). On a shared
+    /// outbox another node may be writing one right now, so only those of jobs that <paramref name="isDead"/> says no
+    /// run can own are removed; every run stages in a new folder of its own (<see cref="Staging"/>).</summary>
     public void DiscardStaging(Func<string, bool>? isDead = null)
     {
         Directory.CreateDirectory(_root);
