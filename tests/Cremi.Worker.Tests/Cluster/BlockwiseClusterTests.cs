@@ -56,7 +56,10 @@ public sealed partial class BlockwiseClusterTests(WorkerFixture fixture, Postgre
         var block = inFlight[0];
         Assert.False(File.Exists(Path.Combine(folders.Work, jobId, "grid", $"core-{int.Parse(block):D4}.bin")), "the block finished before the kill");
 
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && folders.InState("succeeded") == 1, Patience, Both);
+        // The outbox folder and job.json come before the clean-up of the block files and the "done" log line, which
+        // reaches the test through the node's output pipe later still: wait for all of them.
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && folders.InState("succeeded") == 1
+            && Both().Contains($"job {jobId} done in"), Patience, Both);
         var seconds = clock.Elapsed.TotalSeconds;
         // The survivor ran the killed node's block again (Quartz's recovery) and assembled the mask.
         Assert.Contains($"job {jobId}: block {block} of {count} started on", survivor.Output);

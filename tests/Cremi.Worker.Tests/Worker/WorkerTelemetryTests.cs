@@ -76,7 +76,9 @@ public sealed class WorkerTelemetryTests(WorkerFixture fixture) : IClassFixture<
         var folders = new WorkerFolders(root.Path);
         using var worker = await WorkerProcess.StartAsync(folders, fixture.Model);
         File.Copy(fixture.Data, Path.Combine(folders.Inbox, "one.hdf"));
-        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && Jobs(folders).Single().State == JobState.Succeeded,
+        // job.json says succeeded before the job's metrics are recorded and its "done" line is logged: wait for the line.
+        await WorkerFolders.WaitUntil(() => folders.Published.Length == 1 && Jobs(folders).Single() is { State: JobState.Succeeded } done
+                && worker.Output.Contains($"job {done.Id} done in"),
             Patience, () => worker.Output);
 
         using var http = new HttpClient { BaseAddress = worker.Address };
