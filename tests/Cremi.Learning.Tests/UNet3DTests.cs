@@ -28,6 +28,34 @@ public sealed class UNet3DTests
         Assert.All(model.parameters(), p => Assert.NotNull(p.grad));
     }
 
+    [Fact]
+    public void Float32_channels_last_forward_and_gradients_match_float64()
+    {
+        // float32 on the CPU runs channels-last through oneDNN (ChannelsLast); float64 takes libtorch's plain kernels.
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        using var model = new UNet3D(Small());
+        using var model64 = new UNet3D(Small());
+        model64.load_state_dict(model.state_dict());
+        model64.to(ScalarType.Float64);
+        var input = rand(new long[] { 2, 1, 4, 16, 24 });
+        var logits = model.forward(input);
+        var logits64 = model64.forward(input.to(ScalarType.Float64));
+        Assert.True(logits.is_contiguous());
+        var forwardError = (logits.to(ScalarType.Float64) - logits64).abs().max().item<double>() / logits64.abs().max().item<double>();
+        Assert.True(forwardError < 1e-5, $"forward off by {forwardError:G3} relative");
+        logits.square().mean().backward();
+        logits64.square().mean().backward();
+        var grads64 = model64.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            var reference = grads64[name];
+            var scale = reference.abs().max().item<double>();
+            var error = (parameter.grad!.to(ScalarType.Float64) - reference).abs().max().item<double>() / Math.Max(scale, 1e-12);
+            Assert.True(error < 1e-3, $"gradient of {name} off by {error:G3} relative");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Variants))]
     public void The_closed_form_parameter_count_matches_the_module(NormKind norm, bool residual)

@@ -24,12 +24,14 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
     private readonly Conv3d? shortcut;
 #pragma warning restore IDE1006
     private readonly bool _residual;
+    private readonly long[] _padding;
 
     public ConvBlock(long inChannels, long outChannels, Shape3 kernel, ModelSpec spec) : base(nameof(ConvBlock))
     {
         var bias = spec.Norm == NormKind.None; // a norm right after the conv makes its bias redundant
         var k = (kernel.Z, kernel.Y, kernel.X);
         var pad = ((long)kernel.Z / 2, (long)kernel.Y / 2, (long)kernel.X / 2);
+        _padding = [pad.Item1, pad.Item2, pad.Item3];
         conv1 = Conv3d(inChannels, outChannels, k, padding: pad, bias: bias);
         norm1 = Normalization(outChannels, spec);
         conv2 = Conv3d(outChannels, outChannels, k, padding: pad, bias: bias);
@@ -43,11 +45,57 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = functional.relu(norm1.forward(conv1.forward(input)));
+        // Channels-last from the first convolution on (see ChannelsLast); a no-op once the map is in that layout.
+        var first = ChannelsLast.Of(conv1.forward(input));
+        return Rest(first, () => Shortcut(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The block applied to cat([<paramref name="skip"/>, <paramref name="up"/>], 1) (a decoder's input) without building
+    /// the concatenation: conv1 and the shortcut are split along their input channels, conv(cat(a, b)) = conv_a(a) +
+    /// conv_b(b), with the same weights and state_dict. On the CPU a channels-last 128→64-channel 3×3×3 convolution
+    /// took 50 ms where the two 64→64 halves take 36 (and the copy is saved at every level).
+    /// </summary>
+    public Tensor forward(Tensor skip, Tensor up)
+    {
+        using var scope = NewDisposeScope();
+        var split = skip.shape[1];
+        var first = SplitConv(conv1, skip, up, split, _padding);
+        return Rest(first, () => shortcut is null ? cat([skip, up], 1) : SplitConv(shortcut, skip, up, split, [0, 0, 0]))
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Everything after conv1. ReLU and the residual sum work in place: norms and convolutions keep their inputs for
+    /// the backward pass, not their outputs, so autograd allows it, and each saves a full-size map pass.
+    /// </summary>
+    private Tensor Rest(Tensor first, Func<Tensor> identity)
+    {
+        var x = norm1.forward(first).relu_();
         if (dropout is not null) x = dropout.forward(x);
         x = norm2.forward(conv2.forward(x));
-        if (_residual) x = ScalarMath.Sum(x, shortcut is null ? input : shortcut.forward(input));
-        return functional.relu(x).MoveToOuterDisposeScope();
+        if (_residual) x.add_(identity());
+        return x.relu_();
+    }
+
+    /// <summary>
+    /// The identity path. From a single input channel (the first block) the 1×1×1 projection is a per-channel scaling:
+    /// done as a broadcast product straight into channels-last (2 ms on a 2×16×128×128 map) instead of a convolution
+    /// into the channels-first layout plus a copy (8.5 ms).
+    /// </summary>
+    private Tensor Shortcut(Tensor input)
+    {
+        if (shortcut is null) return input;
+        if (input.shape[1] != 1 || input.device_type != DeviceType.CPU) return ChannelsLast.Of(shortcut.forward(input));
+        return (input.permute(0, 2, 3, 4, 1) * shortcut.weight!.view(-1)).permute(0, 4, 1, 2, 3);
+    }
+
+    private static Tensor SplitConv(Conv3d conv, Tensor a, Tensor b, long split, long[] padding)
+    {
+        var weight = conv.weight!;
+        var y = functional.conv3d(a, weight.narrow(1, 0, split), conv.bias, padding: padding);
+        using var second = functional.conv3d(b, weight.narrow(1, split, weight.shape[1] - split), padding: padding);
+        return y.add_(second);
     }
 
     /// <summary>Parameters of one block, in closed form.</summary>

@@ -57,8 +57,9 @@ public sealed class UNet3D : Module<Tensor, Tensor>
             x = functional.max_pool3d(x, _pools[i], _pools[i]);
         }
         for (var i = decoders.Count - 1; i >= 0; i--)
-            x = decoders[i].forward(cat([skips[i], upsamples[i].forward(x)], 1));
-        return head.forward(x).MoveToOuterDisposeScope();
+            x = decoders[i].forward(skips[i], upsamples[i].forward(x)); // = the block on cat([skip, up], 1)
+        // The maps run channels-last on the CPU (ChannelsLast); callers get the usual contiguous layout back.
+        return head.forward(x).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>Trainable parameters, in closed form.</summary>
