@@ -50,7 +50,7 @@ public sealed class SeedUNet3D : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x1 = inc.forward(input);
+        var x1 = ChannelsLast.Of(inc.forward(input)); // the rest follows this layout on the CPU (see ChannelsLast)
         var x2 = down1.forward(x1);
         var x3 = down2.forward(x2);
         var x4 = down3.forward(x3);
@@ -59,7 +59,7 @@ public sealed class SeedUNet3D : Module<Tensor, Tensor>
         x = up2.forward(x, x3);
         x = up3.forward(x, x2);
         x = up4.forward(x, x1);
-        return sigmoid(outc.forward(x)).MoveToOuterDisposeScope();
+        return sigmoid(outc.forward(x)).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>The parameter count, in closed form: 90,182,017 at 64 filters.</summary>

@@ -50,7 +50,7 @@ public sealed partial class BlockRunner(JobStore store, BlockwiseJobs blockwise,
             try
             {
                 LogStarted(log, id, index, plan.Blocks.Count, context.Scheduler.SchedulerInstanceId);
-                var output = await Task.Factory.StartNew(() => Predict(job, block, folder, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var output = await Task.Factory.StartNew(() => Predict(job, plan, block, folder, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 folder.Write(output);
                 LogDone(log, id, index, plan.Blocks.Count, output.Seconds, output.Windows);
             }
@@ -74,10 +74,11 @@ public sealed partial class BlockRunner(JobStore store, BlockwiseJobs blockwise,
         if (folder.Missing(plan).Count == 0) await blockwise.QueueAsync(id, plan, token); // the last block: assembly next
     }
 
-    private static BlockOutput Predict(JobRecord job, Learning.Inference.GridBlock block, BlockFolder folder, CancellationToken token)
+    private static BlockOutput Predict(JobRecord job, BlockPlan plan, Learning.Inference.GridBlock block, BlockFolder folder, CancellationToken token)
     {
         var mask = Path.Combine(folder.Folder, JobWork.MaskName); // never written by a block: the setup wants a name
         using var setup = GenerationSetup.Open(JobSettings.Generate(job, mask), mask);
+        plan.EnsureProducer(setup.BlockProducer(), folder.PlanPath); // fails the job rather than mix two models' blocks
         using (WorkerTelemetry.Source.StartActivity("infer"))
             return setup.Blocks.Predict(setup.Data, setup.Request, block, token);
     }

@@ -32,7 +32,7 @@ public sealed class BlockwiseJobs(JobStore store, JobQueue queue, IOptions<Worke
             var mask = Path.Combine(folder.Folder, JobWork.MaskName); // not written: a plan needs the request, not an output
             using var setup = GenerationSetup.Open(JobSettings.Generate(job, mask), mask);
             if (BlockwiseGeneration.Plan(setup.Data.Shape, setup.Request, options.Value.BlockVoxels) is not { } plan) return null;
-            folder.Fix(plan);
+            folder.Fix(plan with { Producer = setup.BlockProducer() });
         }
         var fixedPlan = folder.ReadPlan();
         await QueueAsync(job.Id, fixedPlan, cancellationToken);

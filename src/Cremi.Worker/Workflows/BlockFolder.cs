@@ -5,8 +5,26 @@ using Cremi.Learning.Inference;
 
 namespace Cremi.Worker.Workflows;
 
-/// <summary>How a volume was split for a block-wise run: fixed once, by whoever split it first.</summary>
-public sealed record BlockPlan(Shape3 Volume, IReadOnlyList<GridBlock> Blocks);
+/// <summary>
+/// How a volume was split for a block-wise run: fixed once, by whoever split it first. <paramref name="Producer"/>
+/// identifies what the blocks' scores depend on (<see cref="GenerationSetup.BlockProducer"/>: the model file's bytes
+/// and the prediction settings), so that a block is never predicted by another model than its neighbours (a model
+/// file replaced while a job runs, nodes configured differently); null in plans written before it was kept.
+/// </summary>
+public sealed record BlockPlan(Shape3 Volume, IReadOnlyList<GridBlock> Blocks, string? Producer = null)
+{
+    /// <summary>Throws <see cref="InvalidDataException"/> naming <paramref name="planPath"/> when <paramref name="producer"/> is not the plan's.</summary>
+    public void EnsureProducer(string producer, string planPath)
+    {
+        if (Producer is null || Producer == producer) return;
+        throw new InvalidDataException(
+            $"{planPath}: this job's blocks were planned for another model or other prediction settings (producer {Short(Producer)}, " +
+            $"this node {Short(producer)}): the model file changed while the job ran, or the nodes are configured differently. " +
+            "Blocks of two models would not fit together, so none is predicted with this one");
+    }
+
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
+}
 
 /// <summary>A finished block: its core's uint8 scores, the windows it predicted and the seconds it took.</summary>
 public sealed record BlockOutput(GridBlock Block, byte[] Core, long Windows, double Seconds);
@@ -25,7 +43,7 @@ public sealed class BlockFolder(string folder)
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
-    private string PlanPath => Path.Combine(Folder, "plan.json");
+    public string PlanPath => Path.Combine(Folder, "plan.json");
 
     public string CorePath(int index) => Path.Combine(Folder, $"core-{index:D4}.bin");
 

@@ -98,6 +98,21 @@ public sealed class GenerationSetup : IDisposable
         return System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings));
     }
 
+    /// <summary>
+    /// What a block's scores depend on, hashed (hex): the model file's bytes and the settings that change scores beyond
+    /// round-off. Not the data file (a job's input does not change, and hashing gigabytes per block would cost more
+    /// than some blocks), the device or the batch size (each block is predicted whole on one node, so CPU and GPU
+    /// nodes may share a job). A <see cref="BlockPlan"/> keeps it; every block run checks it.
+    /// </summary>
+    public string BlockProducer()
+    {
+        var w = Request.Windows;
+        var settings = string.Join('\n', "cremi block producer v1", Sha256(_settings.Model),
+            $"arch={_settings.Arch};filters={_settings.Filters};naive={_settings.Naive}",
+            $"window={w.Window};overlap={w.Overlap.ToString("R", CultureInfo.InvariantCulture)};slab={w.SlabDepth};tta={w.Tta};gaussian={w.Gaussian}");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)));
+    }
+
     private static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);

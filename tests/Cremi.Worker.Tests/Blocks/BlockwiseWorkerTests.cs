@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Cremi.Hdf5;
+using Cremi.Learning.Training;
 using Cremi.Worker.Tests.Worker;
+using static TorchSharp.torch;
 
 namespace Cremi.Worker.Tests.Blocks;
 
@@ -24,5 +27,36 @@ public sealed class BlockwiseWorkerTests(WorkerFixture fixture) : IClassFixture<
         using var reference = CremiFile.Open(expected);
         Assert.Equal(reference.ReadPredictions().Data, mask.ReadPredictions().Data);
         Assert.Equal(reference.ReadClefts().Data, mask.ReadClefts().Data);
+    }
+
+    [Fact]
+    public async Task A_model_file_replaced_mid_job_fails_the_job_instead_of_mixing_two_models_blocks()
+    {
+        using var root = new TempFolder();
+        var folders = new WorkerFolders(root.Path);
+        var model = root.File("model.cremi"); // the worker's model, replaced below while the job runs
+        File.Copy(fixture.Model, model);
+        var other = root.File("other.cremi");
+        var (description, module) = ModelFile.Load(fixture.Model, CPU);
+        using (module)
+        {
+            using (no_grad()) module.parameters().First().add_(0.01f);
+            ModelFile.Save(other, description, module);
+        }
+        var data = fixture.Large(); // 16x128x128: eight blocks; TTA makes each take a second or more
+        using var worker = await WorkerProcess.StartAsync(folders, model, "--set", $"Worker:BlockVoxels={16 * 128 * 128 / 8}");
+        await File.WriteAllTextAsync(Path.Combine(folders.Inbox, "large.job.json"),
+            JsonSerializer.Serialize(new { kind = "generate", inputs = new[] { data }, options = new Dictionary<string, object> { ["tta"] = true } }));
+        await WorkerFolders.WaitUntil(() => worker.Output.Contains(" done in ") && worker.Output.Contains(": block "), TimeSpan.FromMinutes(2), () => worker.Output);
+        var replacement = root.File("model.cremi.new");
+        File.Copy(other, replacement);
+        File.Move(replacement, model, overwrite: true); // as a user replacing a model file would: by rename
+
+        await WorkerFolders.WaitUntil(() => folders.FailedJobs.Length == 1, TimeSpan.FromMinutes(2), () => worker.Output);
+        Assert.Empty(folders.Published);
+        using var error = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folders.Failed, folders.FailedJobs[0], "error.json")));
+        var why = error.RootElement.GetProperty("why").GetString()!;
+        Assert.Contains("plan.json", why);
+        Assert.Contains("another model", why);
     }
 }
