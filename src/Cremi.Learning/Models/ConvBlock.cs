@@ -74,7 +74,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         var x = norm1.forward(first).relu_();
         if (dropout is not null) x = dropout.forward(x);
         x = norm2.forward(conv2.forward(x));
-        if (_residual) x.add_(identity());
+        if (_residual) ScalarMath.Accumulate(x, identity()); // (add_ without an explicit alpha leaves a Scalar to the GC)
         return x.relu_();
     }
 
@@ -95,7 +95,8 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         var weight = conv.weight!;
         var y = functional.conv3d(a, weight.narrow(1, 0, split), conv.bias, padding: padding);
         using var second = functional.conv3d(b, weight.narrow(1, split, weight.shape[1] - split), padding: padding);
-        return y.add_(second);
+        ScalarMath.Accumulate(y, second);
+        return y;
     }
 
     /// <summary>Parameters of one block, in closed form.</summary>

@@ -4,6 +4,7 @@ using Cremi.Learning.Training;
 using Cremi.Worker.Commands;
 using Cremi.Worker.Tests.Worker;
 using Cremi.Worker.Workflows;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Cremi.Worker.Tests.Blocks;
@@ -48,7 +49,7 @@ public sealed class BlockProducerTests(WorkerFixture fixture) : IClassFixture<Wo
         var (description, module) = ModelFile.Load(fixture.Model, CPU);
         using (module)
         {
-            using (no_grad()) module.parameters().First().add_(0.01f); // one weight changed: another model
+            using (no_grad()) using (var delta = 0.01f.ToScalar()) module.parameters().First().add_(delta); // one weight changed: another model
             ModelFile.Save(other, description, module);
         }
         string Producer(string model, int batch = 2, bool tta = false, string device = "cpu")

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cremi.Hdf5;
 using Cremi.Learning.Training;
 using Cremi.Worker.Tests.Worker;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Cremi.Worker.Tests.Blocks;
@@ -40,7 +41,7 @@ public sealed class BlockwiseWorkerTests(WorkerFixture fixture) : IClassFixture<
         var (description, module) = ModelFile.Load(fixture.Model, CPU);
         using (module)
         {
-            using (no_grad()) module.parameters().First().add_(0.01f);
+            using (no_grad()) using (var delta = 0.01f.ToScalar()) module.parameters().First().add_(delta);
             ModelFile.Save(other, description, module);
         }
         var data = fixture.Large(); // 16x128x128: eight blocks; TTA makes each take a second or more
