@@ -89,14 +89,9 @@ public sealed class GenerationSetup : IDisposable
     /// prediction setting (not the labelling ones: they act after the scores). A <see cref="ScoreJournal"/> trusts
     /// only blocks of the same identity.
     /// </summary>
-    public byte[] Identity()
-    {
-        var w = Request.Windows;
-        var settings = string.Join('\n', "cremi score journal v1", Sha256(_settings.Model), Sha256(_settings.Data), Device.ToString(),
-            $"arch={_settings.Arch};filters={_settings.Filters};naive={_settings.Naive}",
-            $"window={w.Window};overlap={w.Overlap.ToString("R", CultureInfo.InvariantCulture)};batch={w.BatchSize};slab={w.SlabDepth};tta={w.Tta};gaussian={w.Gaussian}");
-        return System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings));
-    }
+    public byte[] Identity() =>
+        Hash("cremi score journal v1", Sha256(_settings.Model), Sha256(_settings.Data), Device.ToString(), ArchSettings(),
+            WindowSettings(includeBatch: true));
 
     /// <summary>
     /// What a block's scores depend on, hashed (hex): the model file's bytes and the settings that change scores beyond
@@ -104,14 +99,20 @@ public sealed class GenerationSetup : IDisposable
     /// than some blocks), the device or the batch size (each block is predicted whole on one node, so CPU and GPU
     /// nodes may share a job). A <see cref="BlockPlan"/> keeps it; every block run checks it.
     /// </summary>
-    public string BlockProducer()
+    public string BlockProducer() =>
+        Convert.ToHexStringLower(Hash("cremi block producer v1", Sha256(_settings.Model), ArchSettings(), WindowSettings(includeBatch: false)));
+
+    private string ArchSettings() => $"arch={_settings.Arch};filters={_settings.Filters};naive={_settings.Naive}";
+
+    private string WindowSettings(bool includeBatch)
     {
         var w = Request.Windows;
-        var settings = string.Join('\n', "cremi block producer v1", Sha256(_settings.Model),
-            $"arch={_settings.Arch};filters={_settings.Filters};naive={_settings.Naive}",
-            $"window={w.Window};overlap={w.Overlap.ToString("R", CultureInfo.InvariantCulture)};slab={w.SlabDepth};tta={w.Tta};gaussian={w.Gaussian}");
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(settings)));
+        var batch = includeBatch ? $"batch={w.BatchSize};" : "";
+        return $"window={w.Window};overlap={w.Overlap.ToString("R", CultureInfo.InvariantCulture)};{batch}slab={w.SlabDepth};tta={w.Tta};gaussian={w.Gaussian}";
     }
+
+    private static byte[] Hash(params string[] lines) =>
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
 
     private static string Sha256(string path)
     {
