@@ -7,8 +7,8 @@ namespace Cremi.Worker.Tests;
 /// <summary>`cremi generate DATA x.pth --arch seed --naive`: the Python tool's weights give PyTorch's probabilities.</summary>
 public sealed class GenerateSeedPthTests
 {
-    /// <summary>In-process the oneDNN kernels stay capped; as its own process `cremi generate` lifts the cap
-    /// (Cli/KernelChoice): both must give PyTorch's probabilities.</summary>
+    /// <summary>In-process and as its own process (relaunched with the malloc settings, Cli/MallocRelaunch): both must
+    /// give PyTorch's probabilities.</summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -25,8 +25,7 @@ public sealed class MallocRelaunchTests
         Assert.Contains("glibc.malloc.mmap_max=0", tuned.GetProperty("malloc").GetString());
         Assert.EndsWith("(from the start)", tuned.GetProperty("malloc").GetString());
         Assert.StartsWith("glibc defaults", plain.GetProperty("malloc").GetString());
-        // Inference verbs still get oneDNN's fast kernels after the relaunch (the inherited cap is recognised as ours).
-        Assert.Equal("best available (inference only)", tuned.GetProperty("onednn_max_cpu_isa").GetString());
+        Assert.Equal("best available", tuned.GetProperty("onednn_max_cpu_isa").GetString());
         Assert.Equal(tuned.GetProperty("windows").GetInt64(), plain.GetProperty("windows").GetInt64());
 
         var (withTuning, without) = (Faults(tuned), Faults(plain));
@@ -34,12 +33,12 @@ public sealed class MallocRelaunchTests
     }
 
     [Fact]
-    public async Task A_relaunched_training_process_keeps_the_gradient_safe_kernel_cap()
+    public async Task A_relaunched_training_process_trains_with_the_best_kernels_after_the_gradient_check()
     {
         if (!OperatingSystem.IsLinux()) return;
         var report = Report(await CremiProcess.RunAsync("bench", "train", "--shape", "16,96,96", "--window", "8,64,64",
             "--filters", "4", "--steps", "10", "--json"));
-        Assert.Equal("AVX (capped for correct gradients)", report.GetProperty("onednn_max_cpu_isa").GetString());
+        Assert.Equal("best available", report.GetProperty("onednn_max_cpu_isa").GetString());
         Assert.EndsWith("(from the start)", report.GetProperty("malloc").GetString());
     }
 

@@ -79,12 +79,17 @@ public sealed class SeedUNet3D : Module<Tensor, Tensor>
     }
 }
 
-/// <summary>[Conv3d k3 p1 → InstanceNorm3d(affine=False) → ReLU] × 2, optionally after a 2×2×2 max-pool (downK).</summary>
+/// <summary>
+/// [Conv3d k3 p1 → InstanceNorm3d(affine=False) → ReLU] × 2, optionally after a 2×2×2 max-pool (downK). The instance
+/// norm is computed as a group norm with one group per channel (the same function, eps 1e-5, no parameters, so the
+/// state_dict is unchanged): libtorch's instance norm reshapes its input into one batch of N·C channels, which turns a
+/// channels-last map back into channels-first, and oneDNN's AVX2/AVX-512 gradients of channels-first maps with few
+/// channels are wrong (see ChannelsLast, CpuGradientCheck); its group norm keeps the layout.
+/// </summary>
 internal sealed class SeedDoubleConv : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006
     private readonly Conv3d conv1, conv2;
-    private readonly InstanceNorm3d norm1, norm2;
 #pragma warning restore IDE1006
     private readonly bool _pool;
 
@@ -92,9 +97,7 @@ internal sealed class SeedDoubleConv : Module<Tensor, Tensor>
     {
         _pool = pool;
         conv1 = Conv3d(inChannels, outChannels, kernel_size: 3, padding: 1);
-        norm1 = InstanceNorm3d(outChannels, affine: false, track_running_stats: false);
         conv2 = Conv3d(outChannels, outChannels, kernel_size: 3, padding: 1);
-        norm2 = InstanceNorm3d(outChannels, affine: false, track_running_stats: false);
         RegisterComponents();
     }
 
@@ -102,10 +105,12 @@ internal sealed class SeedDoubleConv : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = _pool ? functional.max_pool3d(input, [2, 2, 2], [2, 2, 2]) : input;
-        x = functional.relu(norm1.forward(conv1.forward(x)));
-        x = functional.relu(norm2.forward(conv2.forward(x)));
+        x = functional.relu(InstanceNorm(ChannelsLast.Of(conv1.forward(x)))); // a no-op on a channels-last map
+        x = functional.relu(InstanceNorm(conv2.forward(x)));
         return x.MoveToOuterDisposeScope();
     }
+
+    private static Tensor InstanceNorm(Tensor x) => functional.group_norm(x, x.shape[1], eps: 1e-5);
 }
 
 /// <summary>upK: ConvTranspose3d(C→C/2, k2, s2), cat [skip, upsampled] on channels, double conv C→C/2.</summary>

@@ -34,7 +34,6 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var checkpointPath = Path.Combine(outputFolder, CheckpointName);
 
         var device = ComputeDevice.Resolve(options.Device);
-        CpuKernels.RequireTrainingSafe(device);
         if (device.type == DeviceType.CUDA)
         {
             // TorchSharp 0.107 has no autocast; TF32 tensor cores are the mixed precision it offers.
@@ -44,6 +43,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var state = resumeFrom is null
             ? new CheckpointState { Spec = spec, Options = options, Preprocessing = preprocessing }
             : Checkpoint.ReadState(resumeFrom);
+        CpuGradientCheck.Require(state.Spec, device); // before any RNG use of the run: it draws its own random weights
         manual_seed(options.Seed + state.Step);
         using var model = state.Spec.Build();
         if (initFromPth is not null && resumeFrom is null) WeightFiles.LoadPyTorch(model, initFromPth);
