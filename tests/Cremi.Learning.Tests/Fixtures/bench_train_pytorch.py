@@ -1,5 +1,5 @@
 # Run with Debian's python3-torch: /usr/bin/python3 bench_train_pytorch.py [STEPS]; compare with `cremi bench train --steps STEPS`
-# (add ONEDNN_MAX_CPU_ISA=AVX DNNL_MAX_CPU_ISA=AVX to compare at the ISA our training uses).
+# (both use oneDNN's best kernels; add ONEDNN_MAX_CPU_ISA=AVX DNNL_MAX_CPU_ISA=AVX to compare at the AVX cap used until 2026-11-26).
 # PyTorch twin of `cremi bench train` defaults: unet f8, depth 4 (2 in-plane levels), group norm, residual blocks,
 # batch 2 of 8x128x128, BCE(pos_weight 5)+Dice, AdamW, grad clip 1.0. Times steps 6..N (5 warm-up), like the bench.
 import sys, time, torch, torch.nn as nn, torch.nn.functional as F
