@@ -29,7 +29,6 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var problems = options.Problems();
         if (problems.Count > 0) throw new ArgumentException($"invalid training options: {string.Join("; ", problems)}");
         spec.Validated().ValidateWindow(options.Window);
-        Directory.CreateDirectory(outputFolder);
         var bestPath = Path.Combine(outputFolder, BestModelName);
         var checkpointPath = Path.Combine(outputFolder, CheckpointName);
 
@@ -43,7 +42,8 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var state = resumeFrom is null
             ? new CheckpointState { Spec = spec, Options = options, Preprocessing = preprocessing }
             : Checkpoint.ReadState(resumeFrom);
-        CpuGradientCheck.Require(state.Spec, device); // before any RNG use of the run: it draws its own random weights
+        CpuGradientCheck.Require(state.Spec, device); // before any RNG use of the run (it draws its own random weights)
+        Directory.CreateDirectory(outputFolder); // and before any output: a refused run leaves nothing behind
         manual_seed(options.Seed + state.Step);
         using var model = state.Spec.Build();
         if (initFromPth is not null && resumeFrom is null) WeightFiles.LoadPyTorch(model, initFromPth);
