@@ -1,4 +1,3 @@
-using Cremi.Core.Volumes;
 using Cremi.Learning.Devices;
 using Cremi.Learning.Models;
 using TorchSharp;
@@ -7,8 +6,8 @@ using static TorchSharp.torch;
 namespace Cremi.Learning.Training;
 
 /// <summary>
-/// Before training on the CPU: the float32 gradients of the very architecture to be trained (same channel counts, the
-/// smallest window it accepts) against float64's. libtorch-cpu 2.10's oneDNN AVX2/AVX-512 kernels compute wrong conv3d
+/// Before training on the CPU: the float32 gradients of the very architecture to be trained (same channel counts, twice
+/// the smallest window it accepts) against float64's. libtorch-cpu 2.10's oneDNN AVX2/AVX-512 kernels compute wrong conv3d
 /// gradients on some CPUs (on our AMD EPYC: channels-first maps with 2 or 8 output channels, NaN or 10-100 % off; and
 /// the input gradient of a single-channel convolution). Our networks avoid those kernels (their feature maps are
 /// channels-last, where every gradient matches float64 at every ISA here, and the network input needs no gradient),
@@ -70,7 +69,7 @@ public static class CpuGradientCheck
         if (!(error <= Tolerance))
             throw new InvalidOperationException(
                 $"this CPU's float32 conv3d gradients are wrong for this network ({name} off by {error:G3} relative to float64; " +
-                $"oneDNN kernels {CpuKernels.Description}): set the environment variable ONEDNN_MAX_CPU_ISA=AVX2 (or AVX, " +
+                $"oneDNN kernels {CpuKernels.Description}): set the environment variable {CpuKernels.IsaVariable}=AVX2 (or AVX, " +
                 "slower but safe everywhere we checked) and start the training again");
     }
 }
