@@ -65,6 +65,18 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void An_unknown_precision_is_refused_naming_the_choices_before_any_output()
+    {
+        using var folder = new TempFolder();
+        var data = folder.File("a.hdf");
+        CliRun.Of("synth", data, "--shape", "8,64,64");
+        var run = CliRun.Of("train", data, "--out", folder.File("run"), "--precision", "fp16");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--precision must be auto, fp32 or bf16", run.Errors + run.Output);
+        Assert.False(Directory.Exists(folder.File("run")));
+    }
+
+    [Fact]
     public void Training_needs_labels_and_says_which_file_lacks_them()
     {
         using var folder = new TempFolder();

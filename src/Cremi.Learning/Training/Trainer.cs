@@ -35,7 +35,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var device = ComputeDevice.Resolve(options.Device);
         if (device.type == DeviceType.CUDA)
         {
-            // TorchSharp 0.107 has no autocast; TF32 tensor cores are the mixed precision it offers.
+            // float32 work (validation, calibration, --precision fp32) on TF32 tensor cores, PyTorch's default for convolutions.
             backends.cuda.matmul.allow_tf32 = true;
             backends.cudnn.allow_tf32 = true;
         }
@@ -43,6 +43,8 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             ? new CheckpointState { Spec = spec, Options = options, Preprocessing = preprocessing }
             : Checkpoint.ReadState(resumeFrom);
         CpuGradientCheck.Require(state.Spec, device); // before any RNG use of the run (it draws its own random weights)
+        var precision = TrainingPrecisions.Resolve(options.Precision, device);
+        var precisionErrors = precision == TrainingPrecision.BFloat16 ? MixedPrecisionCheck.Require(state.Spec, device) : default;
         Directory.CreateDirectory(outputFolder); // and before any output: a refused run leaves nothing behind
         manual_seed(options.Seed + state.Step);
         using var model = state.Spec.Build();
@@ -51,6 +53,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         model.to(device);
         using var optimizer = new AdamW(model.parameters(), options.LearningRate, weightDecay: options.WeightDecay);
         if (resumeFrom is not null) Checkpoint.Restore(resumeFrom, model, optimizer);
+        using var replica = precision == TrainingPrecision.BFloat16 ? new MixedPrecisionReplica(state.Spec, model, device) : null;
 
         var resolution = train[0].Image.Resolution;
         var distance = options.Target == TargetKind.Distance ? new DistanceTarget() : null;
@@ -65,7 +68,9 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         var validationHasClefts = validation.Any(v => v.CountCleftVoxels() > 0);
         if (!validationHasClefts)
             _observer.OnMessage("the validation data holds no cleft voxel: the best model is chosen by validation loss; use --val FILE or a larger --val-fraction for F1-based selection");
-        _observer.OnStart(state.Step, totalSteps, ComputeDevice.Describe(device), spec.ParameterCount(), options.TimeBudget);
+        if (replica is not null)
+            _observer.OnMessage($"mixed precision: bfloat16 passes, float32 weights (bfloat16 outputs within {precisionErrors.Forward:P1} and gradients within {precisionErrors.Gradient:P1} of float32's)");
+        _observer.OnStart(state.Step, totalSteps, $"{ComputeDevice.Describe(device)}, {TrainingPrecisions.Name(precision)}", spec.ParameterCount(), options.TimeBudget);
         var clock = Stopwatch.StartNew();
         var epochClock = Stopwatch.StartNew();
         double lossSum = 0, lastLr = 0;
@@ -82,7 +87,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
                 lastLr = LearningRateSchedule.At(step, totalSteps, options.LearningRate, warmup, options.MinLearningRateFactor, timeFraction);
                 optimizer.LearningRate = lastLr;
 
-                var loss = TrainStep(model, optimizer, objective, prefetcher.Next(cancellationToken), options, resolution, distance, device);
+                var loss = TrainStep(model, replica, optimizer, objective, prefetcher.Next(cancellationToken), options, resolution, distance, device);
                 lossSum += loss;
                 lossCount++;
                 _observer.OnStep(step + 1, loss, lastLr);
@@ -163,15 +168,18 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         }
     }
 
-    private static double TrainStep(nn.Module<Tensor, Tensor> model, AdamW optimizer, TrainingObjective objective,
+    /// <summary>One optimizer step; with a <paramref name="replica"/> the passes run in bfloat16 and the update in float32.</summary>
+    private static double TrainStep(nn.Module<Tensor, Tensor> model, MixedPrecisionReplica? replica, AdamW optimizer, TrainingObjective objective,
         TrainingBatch batch, TrainingOptions options, Core.Volumes.VoxelSize resolution, DistanceTarget? distance, Device device)
     {
         using var scope = NewDisposeScope();
         model.train();
         var tensors = BatchTensors.From(batch, options.Target, resolution, distance, device);
         optimizer.ZeroGrad();
-        var loss = objective.Loss(model.forward(tensors.Input), tensors);
+        var output = replica is null ? model.forward(tensors.Input) : replica.Forward(tensors.Input);
+        var loss = objective.Loss(output, tensors);
         loss.backward();
+        replica?.GradientsToMaster();
         if (options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.GradientClipNorm);
         optimizer.Step();
         var value = loss.item<float>();

@@ -38,6 +38,9 @@ public sealed record TrainingOptions
     public int ValidationWindows { get; init; } = 64;
     public string Device { get; init; } = "auto";
 
+    /// <summary>Number format of the training passes (<see cref="TrainingPrecision"/>).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
+
     /// <summary>
     /// Validation voxels run through sliding-window inference after training to choose the shipped threshold
     /// (<see cref="ThresholdCalibration"/>); 0 keeps the best epoch's window threshold. 8 M ≈ 32 sections of 512².

@@ -46,6 +46,11 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         [DefaultValue(2)]
         public int Batch { get; init; } = 2;
 
+        [CommandOption("--precision <P>")]
+        [Description("auto (fp32), fp32 or bf16 (mixed precision).")]
+        [DefaultValue("auto")]
+        public string Precision { get; init; } = "auto";
+
         [CommandOption("--steps <N>")]
         [Description("Optimizer steps measured (the first 5 are warm-up and not timed).")]
         [DefaultValue(100)]
@@ -78,7 +83,7 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
             {
                 Window = window, BatchSize = settings.Batch, StepsPerEpoch = settings.Steps, Epochs = 1, Seed = settings.Seed,
                 Loss = new LossSpec(Bce: 1, Dice: 1, Iou: 0, PosWeight: 5), Augmentation = AugmentationOptions.Parse("flip,rot90,intensity"),
-                ValidationWindows = 1, Patience = 0,
+                ValidationWindows = 1, Patience = 0, Precision = TrainingPrecisions.Parse(settings.Precision),
             };
             var meter = new StepMeter();
             new Trainer(meter).Run([volume], [volume], spec, options, preprocessing.ToString(), Path.Combine(folder, "run"),
