@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Cremi.Learning.Tensors;
 using Cremi.Core.Volumes;
 using Cremi.Learning.Training;
@@ -38,7 +39,12 @@ public sealed class WindowModel
         using var noGrad = no_grad();
         using var scope = NewDisposeScope(); // one scope per batch: every intermediate tensor is freed here
         var n = count * shape.Count;
-        var batch = tensor(input.AsSpan(0, (int)n).ToArray(), [count, 1, shape.Z, shape.Y, shape.X]).to(Device);
+        long[] batchShape = [count, 1, shape.Z, shape.Y, shape.X];
+        // Straight through the tensors' memory: TorchSharp's tensor(float[]) and data<float>().CopyTo took 8 and 6 ms
+        // per 2 MB batch (4 % of a whole prediction), a plain copy 0.2 ms.
+        var host = empty(batchShape);
+        input.AsSpan(0, (int)n).CopyTo(MemoryMarshal.Cast<byte, float>(host.bytes));
+        var batch = host.to(Device);
         Tensor result;
         if (!tta) result = Scores(_module.forward(batch));
         else
@@ -52,7 +58,7 @@ public sealed class WindowModel
             }
             result = ScalarMath.Times(result, 1.0 / FlipSets.Length);
         }
-        result.cpu().data<float>().CopyTo(scores, 0);
+        MemoryMarshal.Cast<byte, float>(result.cpu().contiguous().bytes).CopyTo(scores);
     }
 
     private Tensor Scores(Tensor output) => _target switch
