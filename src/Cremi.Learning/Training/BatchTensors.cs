@@ -17,13 +17,13 @@ public sealed record BatchTensors(Tensor Input, Tensor Target, Tensor Keep, Tens
     public static BatchTensors From(TrainingBatch batch, TargetKind kind, VoxelSize resolution, DistanceTarget? distance, Device device)
     {
         long[] shape = [batch.Count, 1, batch.Window.Z, batch.Window.Y, batch.Window.X];
-        var input = tensor(batch.Images, shape).to(device);
-        var classes = tensor(batch.Classes, shape).to(device);
+        var input = HostCopy.ToTensor(batch.Images, shape).to(device);
+        var classes = HostCopy.ToTensor(batch.Classes, shape).to(device);
         var isCleft = ScalarMath.Equal(classes, VoxelClass.Cleft);
         var keep = ScalarMath.NotEqual(classes, VoxelClass.Ignore);
         var target = kind == TargetKind.Binary
             ? isCleft.to_type(ScalarType.Float32)
-            : tensor(DistanceTargets(batch, resolution, distance ?? new DistanceTarget()), shape).to(device);
+            : HostCopy.ToTensor(DistanceTargets(batch, resolution, distance ?? new DistanceTarget()), shape).to(device);
         return new BatchTensors(input, target, keep, isCleft);
     }
 

@@ -1,3 +1,4 @@
+using Cremi.Learning.Tensors;
 using Cremi.Core.Augmentation;
 using Cremi.Core.Sampling;
 using Cremi.Core.Training;
@@ -53,9 +54,11 @@ public sealed class Validator(IReadOnlyList<TrainingVolume> volumes, Shape3 wind
                 var output = model.forward(tensors.Input);
                 lossSum += objective.Loss(output, tensors).item<float>();
                 batches++;
-                var scores = objective.Score(output).cpu().contiguous().data<float>().ToArray();
-                var isCleft = tensors.IsCleft.cpu().contiguous().data<bool>().ToArray();
-                var keep = tensors.Keep.cpu().contiguous().data<bool>().ToArray();
+                var voxels = (int)output.numel();
+                var (scores, isCleft, keep) = (new float[voxels], new bool[voxels], new bool[voxels]);
+                HostCopy.CopyTo(objective.Score(output), scores.AsSpan());
+                HostCopy.CopyTo(tensors.IsCleft, isCleft.AsSpan());
+                HostCopy.CopyTo(tensors.Keep, keep.AsSpan());
                 histogram.Add(scores, isCleft, keep);
             }
         }
