@@ -25,18 +25,13 @@ public static class MixedPrecisionCheck
     /// <summary>Output and gradient errors of <paramref name="spec"/>'s bfloat16 copy on <paramref name="device"/>.</summary>
     public static (double Forward, double Gradient) Errors(ModelSpec spec, Device device, ScalarType dtype = ScalarType.BFloat16)
     {
-        var m = spec.RequiredMultiple;
-        return Errors(spec, device, dtype, [2, spec.InChannels, 2 * m.Z, 2 * m.Y, 2 * m.X]);
-    }
-
-    internal static (double Forward, double Gradient) Errors(ModelSpec spec, Device device, ScalarType dtype, long[] inputShape)
-    {
         using var scope = NewDisposeScope();
         using var model = spec.Build();
         model.to(device);
         model.train();
         using var replica = new MixedPrecisionReplica(spec, model, device, dtype);
-        var input = rand(inputShape, device: device);
+        var m = spec.RequiredMultiple;
+        var input = rand([2, spec.InChannels, 2 * m.Z, 2 * m.Y, 2 * m.X], device: device);
 
         var exact = model.forward(input);
         exact.square().mean().backward();

@@ -39,7 +39,7 @@ public sealed class MixedPrecisionReplica : IDisposable
             throw new InvalidOperationException("the reduced-precision copy of the network does not have the network's parameters");
         _masterParameters = [.. masterParameters.Select(p => p.parameter)];
         _replicaParameters = [.. replicaParameters.Select(p => p.parameter)];
-        // Floating buffers only: an integer one (num_batches_tracked) keeps its type and is copied as it is.
+        // Every buffer: the floating ones are bfloat16 in the copy, an integer one (num_batches_tracked) keeps its type.
         _masterBuffers = [.. master.named_buffers().Select(b => b.buffer)];
         _replicaBuffers = [.. _replica.named_buffers().Select(b => b.buffer)];
         if (_masterBuffers.Length != _replicaBuffers.Length)

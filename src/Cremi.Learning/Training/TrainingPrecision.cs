@@ -37,13 +37,24 @@ public static class TrainingPrecisions
         precision != TrainingPrecision.Auto ? precision : TrainingPrecision.Float32;
 
     /// <summary>Parses the CLI's spelling: auto, fp32 (float32) or bf16 (bfloat16).</summary>
-    public static TrainingPrecision Parse(string text) => text.Trim().ToLowerInvariant() switch
+    public static TrainingPrecision Parse(string text) =>
+        TryParse(text, out var precision) ? precision : throw new FormatException(Problem(text));
+
+    public static bool TryParse(string text, out TrainingPrecision precision)
     {
-        "auto" => TrainingPrecision.Auto,
-        "fp32" or "float32" => TrainingPrecision.Float32,
-        "bf16" or "bfloat16" => TrainingPrecision.BFloat16,
-        _ => throw new FormatException($"--precision must be auto, fp32 or bf16, not '{text}'"),
-    };
+        TrainingPrecision? parsed = text.Trim().ToLowerInvariant() switch
+        {
+            "auto" => TrainingPrecision.Auto,
+            "fp32" or "float32" => TrainingPrecision.Float32,
+            "bf16" or "bfloat16" => TrainingPrecision.BFloat16,
+            _ => null,
+        };
+        precision = parsed ?? TrainingPrecision.Auto;
+        return parsed is not null;
+    }
+
+    /// <summary>The error for a spelling <see cref="TryParse"/> refuses.</summary>
+    public static string Problem(string text) => $"--precision must be auto, fp32 or bf16, not '{text}'";
 
     public static string Name(TrainingPrecision precision) => precision switch
     {

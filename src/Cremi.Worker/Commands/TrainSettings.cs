@@ -164,7 +164,7 @@ public sealed class TrainSettings : CommandSettings
         Data.Length == 0 ? ValidationResult.Error("at least one DATA file is required")
         : Arch is not ("unet" or "seed") ? ValidationResult.Error($"--arch must be unet or seed, not '{Arch}'")
         : Target is not ("binary" or "distance") ? ValidationResult.Error($"--target must be binary or distance, not '{Target}'")
-        : Precision.Trim().ToLowerInvariant() is not ("auto" or "fp32" or "float32" or "bf16" or "bfloat16") ? ValidationResult.Error($"--precision must be auto, fp32 or bf16, not '{Precision}'")
+        : !TrainingPrecisions.TryParse(Precision, out _) ? ValidationResult.Error(TrainingPrecisions.Problem(Precision))
         : ValidationResult.Success();
 
     /// <summary>The network; unset shape options are planned from <paramref name="resolution"/> (<see cref="NetworkPlan"/>).</summary>
