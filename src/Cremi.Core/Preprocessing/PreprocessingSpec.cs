@@ -55,6 +55,7 @@ public sealed class PreprocessingSpec : IEquatable<PreprocessingSpec>
                 case GaussianBlurStep b: bytes = GaussianBlur.Apply(bytes, b.KernelSize, b.Sigma); break;
                 case AdaptiveGaussianThresholdStep t: bytes = AdaptiveThreshold.Apply(bytes, 255, t.BlockSize, t.C, t.Inverse); break;
                 case MinMaxStep m: floats = floats is null ? Normalization.MinMax(bytes, m.PerSection) : Normalization.MinMax(floats, m.PerSection); break;
+                case RobustStep: floats = RobustNormalization.Apply(bytes); break;
                 case MeanStdStep: floats = floats is null ? Normalization.MeanStd(bytes) : Normalization.MeanStd(floats); break;
                 default: throw new NotSupportedException($"no implementation for preprocessing step {step}");
             }
@@ -82,6 +83,6 @@ public sealed class PreprocessingSpec : IEquatable<PreprocessingSpec>
             if (isFloat && step.NeedsBytes) return $"'{step}' needs uint8 input but comes after a step that produced floats";
             isFloat |= step.ProducesFloat;
         }
-        return isFloat ? null : $"'{steps[^1]}' leaves uint8 values: end the pipeline with seed, minmax or meanstd";
+        return isFloat ? null : $"'{steps[^1]}' leaves uint8 values: end the pipeline with seed, robust, minmax or meanstd";
     }
 }

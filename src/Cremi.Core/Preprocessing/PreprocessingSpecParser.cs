@@ -10,7 +10,7 @@ namespace Cremi.Core.Preprocessing;
 internal static class PreprocessingSpecParser
 {
     private const string Grammar =
-        "seed | equalize | clahe:CLIP:TILES[xTILES] | blur:KSIZE:SIGMA | athresh:BLOCK:C[:inv] | minmax[:section] | meanstd";
+        "seed | equalize | clahe:CLIP:TILES[xTILES] | blur:KSIZE:SIGMA | athresh:BLOCK:C[:inv] | minmax[:section] | meanstd | robust";
 
     public static PreprocessingSpec Parse(string text)
     {
@@ -32,6 +32,7 @@ internal static class PreprocessingSpecParser
             "seed" => Arity(token, parts, 0, 0, new SeedStep()),
             "equalize" => Arity(token, parts, 0, 0, new EqualizeHistStep()),
             "meanstd" => Arity(token, parts, 0, 0, new MeanStdStep()),
+            "robust" => Arity(token, parts, 0, 0, new RobustStep()),
             "minmax" => Arity(token, parts, 0, 1, new MinMaxStep(PerSection: parts.Length == 2 && Keyword(token, parts[1], "section"))),
             "clahe" => Arity(token, parts, 2, 2, Clahe(token, parts)),
             "blur" => Arity(token, parts, 2, 2, Blur(token, parts)),

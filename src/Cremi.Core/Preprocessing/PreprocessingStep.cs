@@ -78,3 +78,11 @@ public sealed record MeanStdStep : PreprocessingStep
     public override bool NeedsBytes => false;
     public override string ToString() => "meanstd";
 }
+
+/// <summary><see cref="RobustNormalization"/> of each section (median, 5-95 % range; flat sections to 0). Token: <c>robust</c>.</summary>
+public sealed record RobustStep : PreprocessingStep
+{
+    public override bool ProducesFloat => true;
+    public override bool NeedsBytes => true;
+    public override string ToString() => "robust";
+}

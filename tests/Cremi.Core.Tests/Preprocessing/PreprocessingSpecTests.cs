@@ -10,6 +10,7 @@ public class PreprocessingSpecTests
     [InlineData("clahe:2.5:8x4,blur:5:1.5,minmax:section")]
     [InlineData("equalize,athresh:11:2:inv,meanstd")]
     [InlineData("minmax,meanstd")]
+    [InlineData("clahe:2:8,robust")]
     public void A_spec_reads_back_from_the_string_it_writes(string text)
     {
         var spec = PreprocessingSpec.Parse(text);
@@ -36,8 +37,10 @@ public class PreprocessingSpecTests
     [InlineData("blur:4:1,minmax", "kernel size '4' must be odd")]
     [InlineData("athresh:11:2:up,minmax", "expected 'inv', got 'up'")]
     [InlineData("seed,,minmax", "stray ','")]
-    [InlineData("equalize", "end the pipeline with seed, minmax or meanstd")]
+    [InlineData("equalize", "end the pipeline with seed, robust, minmax or meanstd")]
     [InlineData("minmax,clahe:2:8,minmax", "'clahe:2:8' needs uint8 input")]
+    [InlineData("meanstd,robust", "'robust' needs uint8 input")]
+    [InlineData("robust:5", "takes 0 argument(s), got 1")]
     public void A_malformed_spec_fails_with_a_message_naming_the_problem(string text, string message)
     {
         var error = Assert.Throws<FormatException>(() => PreprocessingSpec.Parse(text));
