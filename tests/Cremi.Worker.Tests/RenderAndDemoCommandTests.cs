@@ -47,7 +47,7 @@ public sealed class RenderAndDemoCommandTests
         var run = CliRun.Of("demo", "--out", folder.Path, "--shape", "8,128,128", "--train-minutes", "0");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(["section-preprocessed.png", "section.png", "synthetic.hdf"], folder.Names());
-        Assert.Contains("seed preprocessing", run.Output);
+        Assert.Contains("preprocessing (robust)", run.Output);
     }
 
     [Fact]

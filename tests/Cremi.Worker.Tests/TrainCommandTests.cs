@@ -40,6 +40,18 @@ public sealed class TrainCommandTests
         Assert.Equal(new Cremi.Core.Volumes.VoxelSize(8, 8, 8), model.TrainedResolution);
         Assert.Equal(new Cremi.Core.Volumes.Shape3(64, 64, 64), model.Window);
         Assert.All(model.Spec.Pools, p => Assert.Equal(new Cremi.Core.Volumes.Shape3(2, 2, 2), p));
+        Assert.Equal("robust", model.Preprocessing); // the default for our own network
+    }
+
+    [Theory]
+    [InlineData("unet", null, "robust")]
+    [InlineData("seed", null, "seed")]
+    [InlineData("unet", "clahe:2:8,minmax", "clahe:2:8,minmax")]
+    public void Unset_preprocessing_is_robust_for_our_network_and_the_python_tools_own_for_its_network(string arch, string? given, string expected)
+    {
+        var settings = new Commands.TrainSettings { Arch = arch, Preprocess = given };
+
+        Assert.Equal(expected, settings.PreprocessSpec);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ namespace Cremi.Worker.Commands;
 
 /// <summary>
 /// `cremi demo`: the main job on generated data, end to end with what exists so far: synthesize a CREMI-like
-/// volume, read it back, preprocess it as the seed network expects, summarise it and render a section.
+/// volume, read it back, preprocess it as the demo's network is trained (per-section robust standardisation), train,
+/// generate a mask for a held-out volume and evaluate it.
 /// </summary>
 public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Settings>
 {
@@ -73,7 +74,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         var raw = file.ReadRaw();
         var clefts = file.ReadClefts();
         watch.Restart();
-        var preprocessed = SeedPreprocessing.Apply(raw);
+        var preprocessed = DemoTraining.Preprocessing.Apply(raw);
         var preprocessSeconds = watch.Elapsed.TotalSeconds;
 
         var z = SectionChooser.MostClefts(clefts); // the labels are in memory already
@@ -89,7 +90,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         var (mean, std) = MeanStd(preprocessed.Data);
         var table = new Table().Border(TableBorder.Rounded).Title("demo").AddColumns("step", "result");
         table.AddRow("synthesize + write", $"{Markup.Escape(dataPath)}, {synthSeconds:F1} s");
-        table.AddRow("seed preprocessing", $"{preprocessSeconds:F2} s, values in [[0,1]], mean {mean:F3}, std {std:F3}");
+        table.AddRow($"preprocessing ({DemoTraining.Preprocessing})", $"{preprocessSeconds:F2} s, mean {mean:F3}, std {std:F3} (each section: median 0, 5-95 % range ±1.64)");
         table.AddRow("section with most clefts", $"z = {z}: {Markup.Escape(sectionPng)}, {Markup.Escape(preprocessedPng)}");
         if (training is { } t)
         {
@@ -136,8 +137,9 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         return (result!, baseline);
     }
 
+    /// <summary>Robustly standardised values to grey levels: 0 at mid-grey, a section's 5-95 % range over half the scale.</summary>
     private static Volume<byte> ToBytes(Volume<float> volume) =>
-        volume.With(Array.ConvertAll(volume.Data, v => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f)));
+        volume.With(Array.ConvertAll(volume.Data, v => (byte)Math.Clamp(MathF.Round(128 + v * 39f), 0f, 255f)));
 
     private static (double Mean, double Std) MeanStd(float[] values)
     {

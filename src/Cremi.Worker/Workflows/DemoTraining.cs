@@ -13,6 +13,9 @@ namespace Cremi.Worker.Workflows;
 /// </summary>
 public static class DemoTraining
 {
+    /// <summary>Per-section robust standardisation, as <c>cremi train</c> uses for its own network.</summary>
+    public static PreprocessingSpec Preprocessing { get; } = new(new RobustStep());
+
     public static ModelSpec Network { get; } = ModelSpec.Unet(filters: 8, depth: 4, inPlaneLevels: 2, norm: NormKind.Group);
 
     public static TrainingOptions Options(Shape3 window, TimeSpan budget, int seed) => new()
@@ -34,7 +37,7 @@ public static class DemoTraining
     public static TrainingResult Run(string trainFile, string validationFile, string outputFolder, Shape3 window, TimeSpan budget,
         int seed, ITrainingObserver observer, CancellationToken cancellationToken)
     {
-        var preprocessing = PreprocessingSpec.Seed;
+        var preprocessing = Preprocessing;
         var train = TrainingData.Load(trainFile, preprocessing);
         var validation = TrainingData.Load(validationFile, preprocessing);
         return new Trainer(observer).Run([train], [validation], Network, Options(window, budget, seed), preprocessing.ToString(),

@@ -48,7 +48,7 @@ public sealed class TrainingRun
         var spec = settings.ModelSpec(resolution);
         var options = settings.TrainingOptions(spec, resolution);
         spec.ValidateWindow(options.Window);
-        var preprocessing = PreprocessingSpec.Parse(settings.Preprocess);
+        var preprocessing = PreprocessingSpec.Parse(settings.PreprocessSpec);
         if (settings.Resume is not null && !File.Exists(settings.Resume))
             throw new UserInputException($"{settings.Resume}: checkpoint does not exist");
         return new TrainingRun(settings, spec, options, preprocessing, resolution);
