@@ -17,8 +17,13 @@ namespace Cremi.Core.Preprocessing;
 /// A flat section, whose 5-95 % range is below <see cref="FlatRange"/> grey levels (a missing section: near-uniform
 /// grey or black), becomes all zeros, the centre of every other section, rather than amplified noise.
 /// </para>
+/// <para>
+/// The statistics leave out pixels at 0 and 255 (when any other value is present): zero padding around the tissue
+/// (CREMI's padded samples hold large black margins) and saturated pixels say nothing about the tissue's contrast, and
+/// a section half padding would otherwise get the median of the padding. Those pixels are still mapped.
+/// </para>
 /// Percentiles are the nearest-rank "lower" ones (numpy's <c>method='lower'</c>): the value at sorted index
-/// floor(p · (n - 1)).
+/// floor(p · (n - 1)) of the n counted pixels.
 /// </summary>
 public static class RobustNormalization
 {
@@ -45,14 +50,18 @@ public static class RobustNormalization
         for (var i = 0; i < source.Length; i++) destination[i] = lut[source[i]];
     }
 
-    /// <summary>The 50th, 5th and 95th percentiles of a section, from its histogram.</summary>
+    /// <summary>The 50th, 5th and 95th percentiles of a section's pixels other than 0 and 255 (of all of them if
+    /// there are no others), from its histogram.</summary>
     public static (int Median, int P5, int P95) Percentiles(ReadOnlySpan<byte> values)
     {
         if (values.IsEmpty) throw new ArgumentException("an empty section has no percentiles", nameof(values));
         Span<long> histogram = stackalloc long[256];
         histogram.Clear();
         foreach (var v in values) histogram[v]++;
-        var last = values.Length - 1L;
+        var counted = values.Length - histogram[0] - histogram[255];
+        if (counted > 0) histogram[0] = histogram[255] = 0;
+        else counted = values.Length;
+        var last = counted - 1L;
         return (Rank(histogram, last / 2), Rank(histogram, last * 5 / 100), Rank(histogram, last * 95 / 100));
     }
 

@@ -9,14 +9,14 @@ public class RobustNormalizationTests
     [Fact]
     public void Percentiles_are_numpys_lower_method()
     {
-        // np.percentile(np.arange(100), [5, 50, 95], method='lower') == [4, 49, 94]
-        var values = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
+        // np.percentile(np.arange(1, 101), [50, 5, 95], method='lower') == [50, 5, 95]
+        var values = Enumerable.Range(1, 100).Select(i => (byte)i).ToArray();
 
-        Assert.Equal((49, 4, 94), RobustNormalization.Percentiles(values));
+        Assert.Equal((50, 5, 95), RobustNormalization.Percentiles(values));
     }
 
     [Theory]
-    [InlineData(1, 1)]
+    [InlineData(1, 2)]
     [InlineData(2, 7)]
     [InlineData(3, 1001)]
     [InlineData(4, 4096)]
@@ -25,11 +25,24 @@ public class RobustNormalizationTests
         var random = new Random(seed);
         var values = new byte[count];
         random.NextBytes(values);
-        var sorted = values.Order().ToArray();
-        var last = count - 1L;
+        var counted = values.Where(v => v is not (0 or 255)).ToArray();
+        var sorted = (counted.Length > 0 ? counted : values).Order().ToArray();
+        var last = sorted.Length - 1L;
 
         var expected = (sorted[last / 2], sorted[(int)Math.Floor(0.05 * last)], sorted[(int)Math.Floor(0.95 * last)]);
         Assert.Equal(((int)expected.Item1, (int)expected.Item2, (int)expected.Item3), RobustNormalization.Percentiles(values));
+    }
+
+    [Fact]
+    public void Zero_padding_and_saturated_pixels_do_not_count()
+    {
+        // Half the section is black padding, a few pixels are saturated: the statistics are the tissue's.
+        var tissue = Enumerable.Range(0, 1000).Select(i => (byte)(50 + i % 100)).ToArray();
+        var padded = tissue.Concat(new byte[1000]).Concat(Enumerable.Repeat((byte)255, 30)).ToArray();
+
+        Assert.Equal(RobustNormalization.Percentiles(tissue), RobustNormalization.Percentiles(padded));
+        Assert.Equal((0, 0, 0), RobustNormalization.Percentiles(new byte[64]));
+        Assert.Equal((255, 0, 255), RobustNormalization.Percentiles([0, 0, 255, 255, 255]));
     }
 
     [Fact]
