@@ -20,17 +20,19 @@ public sealed record CheckpointState
     public List<EpochRecord> History { get; init; } = [];
 }
 
-/// <summary>Checkpoint files: a zip of state.json, model.bin and adamw.bin, written atomically.</summary>
+/// <summary>Checkpoint files: a zip of state.json, model.bin, adamw.bin and (when averaging) average.bin, written atomically.</summary>
 public static class Checkpoint
 {
     private const string OptimizerEntry = "adamw.bin";
+    private const string AverageEntry = "average.bin";
 
-    public static void Save(string path, CheckpointState state, nn.Module module, AdamW optimizer) =>
+    public static void Save(string path, CheckpointState state, nn.Module module, AdamW optimizer, WeightAverage? average = null) =>
         ZipContainer.WriteAtomically(path, zip =>
         {
             ZipContainer.WriteText(zip, "state.json", JsonSerializer.Serialize(state, TrainingJson.Options));
             ZipContainer.WriteBinary(zip, "model.bin", writer => module.save(writer));
             ZipContainer.WriteBinary(zip, OptimizerEntry, optimizer.Save);
+            if (average is not null) ZipContainer.WriteBinary(zip, AverageEntry, writer => average.Model.save(writer));
         });
 
     public static CheckpointState ReadState(string path)
@@ -39,8 +41,11 @@ public static class Checkpoint
         return Parse(path, ZipContainer.ReadText(zip, path, "state.json"));
     }
 
-    /// <summary>Restores weights and optimizer moments into modules already built from the stored spec.</summary>
-    public static void Restore(string path, nn.Module module, AdamW optimizer)
+    /// <summary>
+    /// Restores weights, optimizer moments and the weight average into modules already built from the stored spec.
+    /// A checkpoint without an average (written before averaging was on) starts the average from the weights.
+    /// </summary>
+    public static void Restore(string path, nn.Module<Tensor, Tensor> module, AdamW optimizer, WeightAverage? average = null)
     {
         using var zip = ZipContainer.Open(path, "cremi checkpoint");
         try
@@ -50,6 +55,9 @@ public static class Checkpoint
                 throw new ModelFileException(path, "checkpoint of an older cremi (TorchSharp's AdamW state): finish that run with " +
                     "the version that wrote it, or start again with --init-from on its exported .pth");
             using (var reader = ZipContainer.ReadBinary(zip, path, OptimizerEntry)) optimizer.Load(reader);
+            if (average is null) return;
+            if (zip.GetEntry(AverageEntry) is null) average.CopyFrom(module);
+            else using (var reader = ZipContainer.ReadBinary(zip, path, AverageEntry)) average.Model.load(reader);
         }
         catch (Exception error) when (error is not ModelFileException)
         {

@@ -52,7 +52,11 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         else if (resumeFrom is null) OutputPrior.Apply(model, options.Target);
         model.to(device);
         using var optimizer = new AdamW(model.parameters(), options.LearningRate, weightDecay: options.WeightDecay);
-        if (resumeFrom is not null) Checkpoint.Restore(resumeFrom, model, optimizer);
+        using var average = options.WeightAverageDecay > 0
+            ? new WeightAverage(state.Spec, model, device, options.WeightAverageDecay)
+            : null;
+        if (resumeFrom is not null) Checkpoint.Restore(resumeFrom, model, optimizer, average);
+        var judged = average?.Model ?? model; // what is validated, saved and calibrated
         using var replica = precision == TrainingPrecision.BFloat16 ? new MixedPrecisionReplica(state.Spec, model, device) : null;
 
         var resolution = train[0].Image.Resolution;
@@ -76,66 +80,84 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         double lossSum = 0, lastLr = 0;
         var lossCount = 0;
         var stopReason = "completed all epochs";
+        var budgetReached = false;
         var step = state.Step;
+
+        // Validates the judged weights after stepsDone steps, records the epoch, saves the best model and a checkpoint;
+        // true when early stopping ends the run.
+        bool EndEpoch(long stepsDone)
+        {
+            var result = validator.Run(judged, cancellationToken);
+            var epoch = state.Epoch + 1;
+            var record = new EpochRecord(epoch, stepsDone, lossSum / Math.Max(1, lossCount), lastLr, result.Loss, result.F1,
+                result.Iou, result.BestThreshold, result.BestF1, epochClock.Elapsed.TotalSeconds);
+            // Without a cleft in the validation data F1 says nothing (1.0 for predicting nothing): use the loss.
+            var improved = validationHasClefts ? result.BestF1 > state.BestF1 : result.Loss < state.BestLoss;
+            state = state with
+            {
+                Step = stepsDone, Epoch = epoch, History = [.. state.History, record],
+                BestF1 = improved ? result.BestF1 : state.BestF1,
+                BestLoss = improved ? result.Loss : state.BestLoss,
+                BestThreshold = improved ? result.BestThreshold : state.BestThreshold,
+                EpochsSinceBest = improved ? 0 : state.EpochsSinceBest + 1,
+            };
+            if (improved) SaveModel(bestPath, state, judged, resolution, result);
+            Checkpoint.Save(checkpointPath, state, model, optimizer, average);
+            WriteHistory(outputFolder, state);
+            _observer.OnEpoch(record, improved);
+            (lossSum, lossCount) = (0, 0);
+            epochClock.Restart();
+            return options.Patience > 0 && state.EpochsSinceBest >= options.Patience;
+        }
+
         try
         {
             for (; step < totalSteps; step++)
             {
-                if (options.TimeBudget is { } budget && clock.Elapsed >= budget) { stopReason = "time budget reached"; break; }
+                if (options.TimeBudget is { } budget && clock.Elapsed >= budget)
+                {
+                    (stopReason, budgetReached) = ("time budget reached", true);
+                    break;
+                }
                 cancellationToken.ThrowIfCancellationRequested();
                 var timeFraction = options.TimeBudget is { } b && b > TimeSpan.Zero ? clock.Elapsed / b : 0;
                 lastLr = LearningRateSchedule.At(step, totalSteps, options.LearningRate, warmup, options.MinLearningRateFactor, timeFraction);
                 optimizer.LearningRate = lastLr;
 
                 var loss = TrainStep(model, replica, optimizer, objective, prefetcher.Next(cancellationToken), options, resolution, distance, device);
+                average?.Update(model, step + 1);
                 lossSum += loss;
                 lossCount++;
                 _observer.OnStep(step + 1, loss, lastLr);
 
                 if ((step + 1) % options.StepsPerEpoch != 0) continue;
-                var result = validator.Run(model, cancellationToken);
-                var epoch = state.Epoch + 1;
-                var record = new EpochRecord(epoch, step + 1, lossSum / Math.Max(1, lossCount), lastLr, result.Loss, result.F1,
-                    result.Iou, result.BestThreshold, result.BestF1, epochClock.Elapsed.TotalSeconds);
-                // Without a cleft in the validation data F1 says nothing (1.0 for predicting nothing): use the loss.
-                var improved = validationHasClefts ? result.BestF1 > state.BestF1 : result.Loss < state.BestLoss;
-                state = state with
-                {
-                    Step = step + 1, Epoch = epoch, History = [.. state.History, record],
-                    BestF1 = improved ? result.BestF1 : state.BestF1,
-                    BestLoss = improved ? result.Loss : state.BestLoss,
-                    BestThreshold = improved ? result.BestThreshold : state.BestThreshold,
-                    EpochsSinceBest = improved ? 0 : state.EpochsSinceBest + 1,
-                };
-                if (improved) SaveModel(bestPath, state, model, resolution, result);
-                Checkpoint.Save(checkpointPath, state, model, optimizer);
-                WriteHistory(outputFolder, state);
-                _observer.OnEpoch(record, improved);
-                (lossSum, lossCount) = (0, 0);
-                epochClock.Restart();
-                if (options.Patience > 0 && state.EpochsSinceBest >= options.Patience)
+                if (EndEpoch(step + 1))
                 {
                     stopReason = $"no better validation F1 for {options.Patience} epochs (early stop)";
                     step++;
                     break;
                 }
             }
+            // A run stopped by its time budget ends between validations. Its last steps, at the lowest learning rates
+            // of the schedule, are often its best: validate them as a last, shorter epoch rather than dropping up to
+            // an epoch of them (a run with a budget smaller than one epoch is then validated too).
+            if (budgetReached && state.Step != step) EndEpoch(step);
         }
         catch (OperationCanceledException)
         {
             // Ctrl-C or a service stop: keep the work done so far, then let the caller report the cancellation.
-            Checkpoint.Save(checkpointPath, state with { Step = step }, model, optimizer);
+            Checkpoint.Save(checkpointPath, state with { Step = step }, model, optimizer, average);
             WriteHistory(outputFolder, state);
             _observer.OnMessage($"interrupted at step {step}: checkpoint saved to {checkpointPath}; resume with --resume");
             throw;
         }
-        if (state.Step != step) Checkpoint.Save(checkpointPath, state with { Step = step }, model, optimizer);
+        if (state.Step != step) Checkpoint.Save(checkpointPath, state with { Step = step }, model, optimizer, average);
         if (!File.Exists(bestPath))
         {
             // Not a single epoch finished (a tiny time budget): still leave a usable model, marked as unvalidated.
-            var result = validator.Run(model, cancellationToken);
+            var result = validator.Run(judged, cancellationToken);
             state = state with { BestF1 = result.BestF1, BestThreshold = result.BestThreshold };
-            SaveModel(bestPath, state, model, resolution, result);
+            SaveModel(bestPath, state, judged, resolution, result);
         }
         var calibration = validationHasClefts && options.CalibrationVoxels > 0
             ? Calibrate(bestPath, validation, device, options.CalibrationVoxels, cancellationToken)

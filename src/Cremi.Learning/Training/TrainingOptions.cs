@@ -25,6 +25,9 @@ public sealed record TrainingOptions
     public double MinLearningRateFactor { get; init; } = 0.05;
     public double GradientClipNorm { get; init; } = 1.0;
 
+    /// <summary>Decay cap of the weight average that is validated and saved (<see cref="WeightAverage"/>); 0 = no average.</summary>
+    public double WeightAverageDecay { get; init; }
+
     public TargetKind Target { get; init; } = TargetKind.Binary;
     public LossSpec Loss { get; init; } = new(Bce: 1.0, Dice: 1.0, Iou: 0.0, PosWeight: 1.0);
     public double RejectEmptyProbability { get; init; } = 0.95;
@@ -55,6 +58,7 @@ public sealed record TrainingOptions
         if (StepsPerEpoch < 1 || Epochs < 1) problems.Add("steps per epoch and epochs must be at least 1");
         if (!(LearningRate > 0)) problems.Add("learning rate must be positive");
         if (WeightDecay < 0) problems.Add("weight decay must not be negative");
+        if (!(WeightAverageDecay >= 0 && WeightAverageDecay < 1)) problems.Add("the weight average's decay must be 0 (off) or lie between 0 and 1");
         if (Patience < 0) problems.Add("patience must not be negative");
         if (CalibrationVoxels < 0) problems.Add("calibration voxels must not be negative");
         return problems;

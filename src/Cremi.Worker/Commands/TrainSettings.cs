@@ -101,6 +101,11 @@ public sealed class TrainSettings : CommandSettings
     [DefaultValue("all")]
     public string Augment { get; init; } = "all";
 
+    [CommandOption("--ema <DECAY>")]
+    [Description("Validate and save an exponential moving average of the weights, with this decay cap (0 = the weights themselves). Its decay ramps up as (1+t)/(10+t), so short runs average about their last ninth of steps.")]
+    [DefaultValue(0.0)]
+    public double Ema { get; init; }
+
     [CommandOption("--reject-empty <P>")]
     [Description("Probability of rejecting a training window without clefts.")]
     [DefaultValue(0.95)]
@@ -212,6 +217,7 @@ public sealed class TrainSettings : CommandSettings
         Loss = LossSpec.Parse(Loss, PosWeight),
         Augmentation = AugmentationOptions.Parse(Augment),
         RejectEmptyProbability = RejectEmpty,
+        WeightAverageDecay = Ema,
         Patience = Patience,
         ValidationWindows = ValidationWindows,
         CalibrationVoxels = CalibrationVoxels,

@@ -40,7 +40,7 @@ public sealed class TrainerTests : IDisposable
         return new TrainingVolume(name, image, classes);
     }
 
-    private static TrainingOptions SmallRun(int epochs) => new()
+    internal static TrainingOptions SmallRun(int epochs) => new()
     {
         Window = new Shape3(4, 32, 32), BatchSize = 2, Epochs = epochs, StepsPerEpoch = 30, LearningRate = 3e-3,
         WarmupSteps = 2, Augmentation = AugmentationOptions.None, RejectEmptyProbability = 0.5, Patience = 0, Device = "cpu",
@@ -126,6 +126,22 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(60, resumed.Steps);
         Assert.Equal(2, resumed.History.Count);
         Assert.Equal(60, Checkpoint.ReadState(checkpoint).Step);
+    }
+
+    [Fact]
+    public void A_run_stopped_by_its_time_budget_validates_its_last_steps_as_a_final_epoch()
+    {
+        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
+        var options = SmallRun(epochs: 100) with { StepsPerEpoch = 100_000, TimeBudget = TimeSpan.FromSeconds(3), CalibrationVoxels = 0 };
+        var result = new Trainer().Run(train, train, SmallNet(), options, "minmax", _folder);
+
+        Assert.Equal("time budget reached", result.StopReason);
+        Assert.InRange(result.Steps, 1, 99_999);
+        var last = Assert.Single(result.History);
+        Assert.Equal(result.Steps, last.Step);
+        Assert.Equal(result.Steps, Checkpoint.ReadState(Path.Combine(_folder, Trainer.CheckpointName)).Step);
+        var (description, model) = ModelFile.Load(result.BestModelPath, CPU);
+        using (model) Assert.Equal(result.Steps.ToString(), description.Training["step"]);
     }
 
     [Fact]
