@@ -154,7 +154,8 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         if (state.Step != step) Checkpoint.Save(checkpointPath, state with { Step = step }, model, optimizer, average);
         if (!File.Exists(bestPath))
         {
-            // Not a single epoch finished (a tiny time budget): still leave a usable model, marked as unvalidated.
+            // No epoch ended (a budget spent before the first step, or a resumed run with no steps left): validate once
+            // and save, so a run always leaves a usable model.
             var result = validator.Run(judged, cancellationToken);
             state = state with { BestF1 = result.BestF1, BestThreshold = result.BestThreshold };
             SaveModel(bestPath, state, judged, resolution, result);
