@@ -17,11 +17,17 @@ public sealed partial class OrphanSweeper(JobStore store, Outbox outbox, JobQueu
     IOptions<SchedulerOptions> scheduler, ILogger<OrphanSweeper> log, TimeProvider clock) : BackgroundService
 {
     /// <summary>Marks <paramref name="job"/> done when its outbox folder exists (published just before its run
-    /// died, job.json not yet updated): outputs are never made twice. True when it was.</summary>
+    /// died, job.json not yet updated): outputs are never made twice. True when it is done (marked now or already).</summary>
+    /// <remarks><paramref name="job"/> may be a stale copy: a sweep reads every job.json first and gets to this one
+    /// seconds later, by when another node may have run it. job.json is therefore read again after the outbox folder
+    /// is seen: a run writes Running (its node, start, run count) before it publishes, so that read has them, and a
+    /// job its run has marked done already is left as it is (writing the stale copy erased the run from the record).</remarks>
     public bool MarkDoneIfPublished(JobRecord job)
     {
         if (!outbox.IsPublished(job.Id)) return false;
-        store.Update(job with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outbox.List(job.Id) });
+        var current = store.Find(job.Id) ?? job;
+        if (current.State is JobState.Claimed or JobState.Running)
+            store.Update(current with { State = JobState.Succeeded, FinishedAt = clock.GetUtcNow(), Outputs = outbox.List(job.Id) });
         return true;
     }
 

@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Cremi.Worker.Service;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace Cremi.Worker.Tests.Cluster;
 
@@ -112,10 +115,56 @@ public sealed class SharedFolderTests
         Assert.True(Directory.Exists(alive));
     }
 
+    [Fact]
+    public void A_sweep_holding_a_stale_copy_of_a_job_another_node_ran_keeps_that_run_in_job_json()
+    {
+        // The sweep reads every job.json, then reaches this one after another node has run and published it: what CI
+        // once caught as a succeeded job with 0 runs and no node.
+        using var root = new TempFolder();
+        var folders = Folders(root);
+        var store = new JobStore(folders, Shared);
+        var outbox = new Outbox(folders);
+        var queue = new JobQueue(new NoScheduler(), Shared); // never reached: the job is published
+        var sweeper = new OrphanSweeper(store, outbox, queue, new BlockwiseJobs(store, queue, folders), Shared,
+            NullLogger<OrphanSweeper>.Instance, TimeProvider.System);
+        Directory.CreateDirectory(root.File("inbox"));
+        File.WriteAllText(root.File("inbox/a.hdf"), "data");
+        var stale = store.Claim(new JobRecord { Id = "job-1", Kind = JobKind.Generate, Source = "a.hdf", Inputs = [] }, root.File("inbox/a.hdf"))!;
+
+        var started = DateTimeOffset.UtcNow;
+        var other = new JobStore(folders, Shared); // the node that runs it
+        var running = other.Update(stale with { State = JobState.Running, Runs = 1, Node = "node-a", StartedAt = started });
+        File.WriteAllText(Path.Combine(outbox.Staging("job-1"), "mask.hdf"), "mask");
+        outbox.Publish("job-1", Directory.GetDirectories(root.File("outbox"), ".staging-*").Single());
+
+        // Between the run's publish and its own "succeeded": the sweep marks it done from job.json, not from its copy.
+        Assert.True(sweeper.MarkDoneIfPublished(stale));
+        var marked = store.Find("job-1")!;
+        Assert.Equal((JobState.Succeeded, 1, "node-a", started), (marked.State, marked.Runs, marked.Node, marked.StartedAt));
+        Assert.Equal(["mask.hdf"], marked.Outputs);
+
+        // After the run's "succeeded": the sweep leaves the record as the run wrote it.
+        var finished = other.Update(running with { State = JobState.Succeeded, FinishedAt = started.AddSeconds(2), Outputs = ["mask.hdf"] });
+        Assert.True(sweeper.MarkDoneIfPublished(stale));
+        Assert.Equal(finished, store.Find("job-1"), JobRecordComparer);
+    }
+
+    // Records hold lists, which a record's own Equals compares by reference.
+    private static readonly IEqualityComparer<JobRecord?> JobRecordComparer = EqualityComparer<JobRecord?>.Create(
+        (a, b) => JsonSerializer.Serialize(a) == JsonSerializer.Serialize(b), r => 0);
+
     private static IOptions<WorkerOptions> Folders(TempFolder root) => Options.Create(new WorkerOptions
     {
         Inbox = root.File("inbox"), Outbox = root.File("outbox"), Work = root.File("work"), Failed = root.File("failed"),
     });
 
     private static FailureReport Report(string id) => new(id, "bad.hdf", "claim", "not HDF5", 3, null, DateTimeOffset.UnixEpoch);
+
+    /// <summary>For code paths that must not reach Quartz.</summary>
+    private sealed class NoScheduler : ISchedulerFactory
+    {
+        public ValueTask<List<IScheduler>> GetAllSchedulers(CancellationToken cancellationToken = default) => throw new InvalidOperationException("no scheduler here");
+        public ValueTask<IScheduler> GetScheduler(CancellationToken cancellationToken = default) => throw new InvalidOperationException("no scheduler here");
+        public ValueTask<IScheduler?> LookupScheduler(string name, CancellationToken cancellationToken = default) => throw new InvalidOperationException("no scheduler here");
+    }
 }
