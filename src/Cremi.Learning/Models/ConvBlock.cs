@@ -115,7 +115,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         Module<Tensor, Tensor> norm = spec.Norm switch
         {
             NormKind.Batch => BatchNorm3d(channels),
-            NormKind.Group => GroupNorm(Math.Min(spec.Groups, channels), channels),
+            NormKind.Group => new GroupNorm3d(Math.Min(spec.Groups, channels), channels),
             NormKind.Instance => InstanceNorm3d(channels, affine: true),
             NormKind.None => Identity(),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Norm, "unknown normalisation"),

@@ -110,7 +110,7 @@ internal sealed class SeedDoubleConv : Module<Tensor, Tensor>
         return x.MoveToOuterDisposeScope();
     }
 
-    private static Tensor InstanceNorm(Tensor x) => functional.group_norm(x, x.shape[1], eps: 1e-5);
+    private static Tensor InstanceNorm(Tensor x) => GroupNorm3d.Apply(x, x.shape[1], null, null);
 }
 
 /// <summary>upK: ConvTranspose3d(C→C/2, k2, s2), cat [skip, upsampled] on channels, double conv C→C/2.</summary>
