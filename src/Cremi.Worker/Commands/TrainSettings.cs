@@ -131,7 +131,7 @@ public sealed class TrainSettings : CommandSettings
     public long CalibrationVoxels { get; init; } = 8L << 20;
 
     [CommandOption("--patience <EPOCHS>")]
-    [Description("Stop after this many epochs without a better validation F1 (0 = never).")]
+    [Description("Stop after this many epochs without a better validation F1 (0 = never), once the learning rate is half-way down its decay (before that, validation scores swing with the high rate).")]
     [DefaultValue(5)]
     public int Patience { get; init; } = 5;
 

@@ -72,6 +72,24 @@ public sealed class TrainerTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Early_stopping_waits_until_the_learning_rate_is_half_way_down()
+    {
+        // A rate too small to move a float32 weight: every validation scores the same, so none is better than the first
+        // and patience 1 is used up from the second epoch on. 10 epochs of 3 steps (warm-up 2): the decay is half done
+        // after step 16, so the run ends at epoch 6 (step 18), not at epoch 2.
+        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
+        var validation = new[] { Bars("b", new Shape3(4, 64, 64), 2) };
+        var options = SmallRun(epochs: 10) with { StepsPerEpoch = 3, LearningRate = 1e-12, Patience = 1 };
+        var result = new Trainer().Run(train, validation, SmallNet(), options, "minmax", _folder);
+
+        Assert.Contains("early stop", result.StopReason);
+        Assert.Equal(6, result.History.Count);
+        Assert.Equal(18, result.Steps);
+        Assert.All(result.History.Skip(1), e => Assert.Equal(result.History[0].BestF1, e.BestF1));
+        Assert.True(LearningRateSchedule.DecayProgress(15, 30, 2) < TrainingOptions.EarlyStopAfterDecay);
+    }
+
     /// <summary>
     /// The shipped threshold is chosen on sliding-window scores of the validation data: thresholding those scores at it
     /// gives the reported F1 (counted here by hand), and no other threshold does better.
