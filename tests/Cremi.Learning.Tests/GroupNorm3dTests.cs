@@ -59,6 +59,18 @@ public sealed class GroupNorm3dTests
     }
 
     [Fact]
+    public void A_map_of_one_voxel_a_channel_comes_back_usable()
+    {
+        // Channels-last and contiguous at once: the copy is the map itself, and so may libtorch's output be.
+        using var scope = NewDisposeScope();
+        var x = ChannelsLast.Of(randn(new long[] { 2, 8, 1, 1, 1 })).requires_grad_(true);
+        var y = GroupNorm3d.Apply(x, 4, null, null);
+        y.sum().backward();
+        Assert.Equal(x.shape, y.shape);
+        Assert.True(y.isfinite().all().item<bool>());
+    }
+
+    [Fact]
     public void Without_gradients_a_channels_last_map_is_normalised_in_place_and_stays_channels_last()
     {
         using var scope = NewDisposeScope();

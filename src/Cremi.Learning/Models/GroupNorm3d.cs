@@ -45,8 +45,9 @@ public sealed class GroupNorm3d : Module<Tensor, Tensor>
     {
         if (!is_grad_enabled() || input.device_type != DeviceType.CPU || !ChannelsLast.IsChannelsLast(input) || input.shape[1] == 1)
             return functional.group_norm(input, groups, weight, bias, eps);
-        using var contiguous = input.contiguous();
-        using var normalised = functional.group_norm(contiguous, groups, weight, bias, eps);
-        return ChannelsLast.Of(normalised);
+        // A scope, not `using` on the normalised map: ChannelsLast.Of returns its argument when that is channels-last already.
+        using var scope = NewDisposeScope();
+        var normalised = functional.group_norm(input.contiguous(), groups, weight, bias, eps);
+        return ChannelsLast.Of(normalised).MoveToOuterDisposeScope();
     }
 }
