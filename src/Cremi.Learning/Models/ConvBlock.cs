@@ -120,8 +120,8 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
             NormKind.None => Identity(),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Norm, "unknown normalisation"),
         };
-        // TorchSharp 0.107's GroupNorm leaves its affine weight and bias uninitialised (torch.empty): set PyTorch's
-        // defaults (1 and 0) explicitly for every kind.
+        // PyTorch's defaults (1 and 0) set explicitly for every kind: TorchSharp 0.107's own GroupNorm left its affine
+        // weight and bias uninitialised (torch.empty). GroupNorm3d sets them itself; the others are not relied on.
         using (no_grad())
             foreach (var (name, parameter) in norm.named_parameters())
                 if (name == "weight") ScalarMath.Fill(parameter, 1.0); else parameter.zero_();
