@@ -11,7 +11,7 @@ public sealed class LossParityTests(ITestOutputHelper output)
     private const double Tolerance = 1e-6;
     private const double GradientTolerance = 1e-7;
 
-    public static TheoryData<string> Cases => ["bce_logits", "bce_probs", "dice", "dice_probs", "iou", "combined", "balanced_mse", "balanced_mse_rare"];
+    public static TheoryData<string> Cases => ["bce_logits", "bce_probs", "dice", "dice_probs", "iou", "combined", "balanced_mse", "balanced_mse_rare", "topk_logits", "topk_probs"];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -46,6 +46,8 @@ public sealed class LossParityTests(ITestOutputHelper output)
             "dice_probs" => (logits.sigmoid(), p => SegmentationLosses.SoftDice(p, target)),
             "iou" => (logits, x => SegmentationLosses.SoftIou(x.sigmoid(), target)),
             "combined" => (logits, x => new CombinedLoss(new LossSpec(0.5, 0.3, 0.2, pw)).Compute(x, target).Total),
+            "topk_logits" => (logits, x => SegmentationLosses.TopKBce(x, target, 10, pw)),
+            "topk_probs" => (logits.sigmoid(), p => SegmentationLosses.TopKBce(p, target, 25, pw, onLogits: false)),
             "balanced_mse" => (prediction, x => BalancedMse.Compute(x, Npy.Load("mse_target"))),
             "balanced_mse_rare" => (prediction, x => BalancedMse.Compute(x, Npy.Load("mse_target_rare"))),
             _ => throw new ArgumentException(name),

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Cremi.Learning.Losses;
 
 /// <summary>The total loss and its terms (a term is null when its weight is 0); all scalars, in the caller's scope.</summary>
-public sealed record LossResult(Tensor Total, Tensor? Bce, Tensor? Dice, Tensor? Iou);
+public sealed record LossResult(Tensor Total, Tensor? Bce, Tensor? Dice, Tensor? Iou, Tensor? TopK = null);
 
 /// <summary>
 /// The weighted sum chosen by a <see cref="LossSpec"/>. On logits (our <c>unet</c>) BCE is
@@ -24,10 +24,11 @@ public sealed class CombinedLoss(LossSpec spec, bool onLogits = true)
     {
         SegmentationLosses.CheckShapes(output, target);
         using var scope = NewDisposeScope();
-        Tensor? bce = null, dice = null, iou = null;
+        Tensor? bce = null, dice = null, iou = null, topK = null;
         if (Spec.Bce > 0)
             bce = OnLogits ? SegmentationLosses.BceWithLogits(output, target, Spec.PosWeight)
                            : SegmentationLosses.BceOnProbabilities(output, target, Spec.PosWeight);
+        if (Spec.TopK > 0) topK = SegmentationLosses.TopKBce(output, target, Spec.TopKPercent, Spec.PosWeight, OnLogits);
         if (Spec.Dice > 0 || Spec.Iou > 0)
         {
             var p = OnLogits ? output.sigmoid() : output;
@@ -38,7 +39,8 @@ public sealed class CombinedLoss(LossSpec spec, bool onLogits = true)
         if (bce is not null) total = ScalarMath.Sum(total, ScalarMath.Times(bce, Spec.Bce));
         if (dice is not null) total = ScalarMath.Sum(total, ScalarMath.Times(dice, Spec.Dice));
         if (iou is not null) total = ScalarMath.Sum(total, ScalarMath.Times(iou, Spec.Iou));
+        if (topK is not null) total = ScalarMath.Sum(total, ScalarMath.Times(topK, Spec.TopK));
         return new LossResult(total.MoveToOuterDisposeScope(), bce?.MoveToOuterDisposeScope(),
-            dice?.MoveToOuterDisposeScope(), iou?.MoveToOuterDisposeScope());
+            dice?.MoveToOuterDisposeScope(), iou?.MoveToOuterDisposeScope(), topK?.MoveToOuterDisposeScope());
     }
 }

@@ -35,6 +35,35 @@ public static class SegmentationLosses
         return nn.functional.binary_cross_entropy(probabilities, target, weight).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Mean of the largest <paramref name="percent"/> % of the per-voxel BCE values (with pos_weight) over the whole
+    /// batch (the count rounded down, at least one voxel): the "TopK" loss of nnU-Net's loss zoo (Ma et al. 2021, after Wu et al. 2016's
+    /// bootstrapped cross-entropy). Once the easy background is learnt, the plain mean is dominated by millions of
+    /// voxels that no longer teach anything; the top-k mean spends the gradient on the hard ones (a T-bar next to a
+    /// cleft, the band's edges). On logits (<c>onLogits</c>) or on probabilities (the seed network's sigmoid output).
+    /// </summary>
+    public static Tensor TopKBce(Tensor output, Tensor target, double percent, double posWeight = 1.0, bool onLogits = true)
+    {
+        CheckShapes(output, target);
+        if (!(percent > 0 && percent <= 100)) throw new ArgumentOutOfRangeException(nameof(percent), $"top-k percent must be in (0, 100] (got {percent})");
+        using var scope = NewDisposeScope();
+        Tensor perVoxel;
+        if (onLogits)
+        {
+            using var weight = posWeight == 1.0 ? null : tensor(posWeight, dtype: output.dtype, device: output.device);
+            perVoxel = nn.functional.binary_cross_entropy_with_logits(output, target, pos_weights: weight, reduction: nn.Reduction.None);
+        }
+        else
+        {
+            var weight = posWeight == 1.0 ? null : ScalarMath.Plus(ScalarMath.Times(target, posWeight - 1), 1);
+            perVoxel = nn.functional.binary_cross_entropy(output, target, weight, reduction: nn.Reduction.None);
+        }
+        var flat = perVoxel.reshape(-1);
+        var k = Math.Max(1L, (long)Math.Floor(flat.shape[0] * percent / 100.0)); // nnU-Net's count (floor), at least one
+        if (k >= flat.shape[0]) return flat.mean().MoveToOuterDisposeScope();
+        return flat.topk((int)k, sorted: false).values.mean().MoveToOuterDisposeScope();
+    }
+
     /// <summary>1 − (2Σpt + ε)/(Σp + Σt + ε) per sample, mean over the batch.</summary>
     public static Tensor SoftDice(Tensor probabilities, Tensor target, double smooth = 1.0)
     {

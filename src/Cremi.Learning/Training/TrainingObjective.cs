@@ -6,7 +6,7 @@ namespace Cremi.Learning.Training;
 
 /// <summary>
 /// The loss of one batch over the voxels that count. Binary targets: the weighted sum of BCE (with pos_weight),
-/// soft Dice and soft IoU from <see cref="LossSpec"/>, on logits for our networks and on probabilities for the seed
+/// top-k BCE, soft Dice and soft IoU from <see cref="LossSpec"/>, on logits for our networks and on probabilities for the seed
 /// network (which ends in a sigmoid). Distance targets: the class-balanced MSE of the tanh distance.
 /// Ignored voxels change neither terms nor denominators (removed for the means, zeroed for the per-window sums).
 /// </summary>
@@ -27,6 +27,9 @@ public sealed class TrainingObjective(TargetKind kind, LossSpec loss, bool outpu
                 : SegmentationLosses.BceOnProbabilities(prediction, target, loss.PosWeight);
             total = ScalarMath.Sum(total, ScalarMath.Times(bce, loss.Bce));
         }
+        if (loss.TopK > 0)
+            total = ScalarMath.Sum(total, ScalarMath.Times(
+                SegmentationLosses.TopKBce(prediction, target, loss.TopKPercent, loss.PosWeight, outputsLogits), loss.TopK));
         if (loss.Dice > 0 || loss.Iou > 0)
         {
             // Dice and IoU are per window (then averaged): zeroing ignored voxels removes them from every sum.

@@ -87,7 +87,7 @@ public sealed class TrainSettings : CommandSettings
     public string Target { get; init; } = "binary";
 
     [CommandOption("--loss <TERMS>")]
-    [Description("Weighted sum for binary targets, e.g. 'bce+dice', '0.25*bce+0.75*dice' (the seed's weights), 'iou'.")]
+    [Description("Weighted sum for binary targets, e.g. 'bce+dice', '0.25*bce+0.75*dice' (the seed's weights), 'iou', 'topk10+dice' (BCE over the hardest 10 % of voxels only).")]
     [DefaultValue("bce+dice")]
     public string Loss { get; init; } = "bce+dice";
 

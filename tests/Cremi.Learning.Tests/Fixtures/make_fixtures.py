@@ -101,6 +101,13 @@ def balanced_mse(pred, target, clip=0.05):
     return (w * (pred - target) ** 2).mean()
 
 
+def top_k(per_voxel, percent):
+    """nnU-Net's TopKLoss: the mean of the largest percent % of the per-voxel losses (floor of the count)."""
+    n = per_voxel.numel()
+    values, _ = torch.topk(per_voxel.view(-1), int(n * percent / 100), sorted=False)
+    return values.mean()
+
+
 def make_losses():
     torch.manual_seed(1)
     shape = (2, 1, 4, 6, 6)
@@ -118,6 +125,10 @@ def make_losses():
         "combined": (lambda x: 0.5 * bce(x) + 0.3 * soft_dice(torch.sigmoid(x), target)
                      + 0.2 * soft_iou(torch.sigmoid(x), target), logits),
         "dice_probs": (lambda p: soft_dice(p, target), torch.sigmoid(logits)),
+        "topk_logits": (lambda x: top_k(F.binary_cross_entropy_with_logits(
+            x, target, pos_weight=torch.tensor([pw]), reduction="none"), 10), logits),
+        "topk_probs": (lambda p: top_k(F.binary_cross_entropy(
+            p, target, weight=1 + (pw - 1) * target, reduction="none"), 25), torch.sigmoid(logits)),
     }
     # the distance-regression case: a tanh-like target, positive on clefts; one with few clefts (clipped fraction)
     magnitude = torch.rand(shape) * 0.9 + 0.05
