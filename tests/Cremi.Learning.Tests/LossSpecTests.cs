@@ -13,6 +13,7 @@ public sealed class LossSpecTests
     [InlineData("topk+dice", 0, 1, 0, 1, 10)]
     [InlineData("dice+0.5*topk5", 0, 1, 0, 0.5, 5)]
     [InlineData("TopK2.5", 0, 0, 0, 1, 2.5)]
+    [InlineData("topk5+0.5*topk5", 0, 0, 0, 1.5, 5)]
     public void Terms_weights_and_the_top_k_share_parse(string text, double bce, double dice, double iou, double topK, double percent)
     {
         var spec = LossSpec.Parse(text, posWeight: 5);
@@ -26,6 +27,7 @@ public sealed class LossSpecTests
     [InlineData("topk0", "top-k percent must be in (0, 100]")]
     [InlineData("topk150", "top-k percent must be in (0, 100]")]
     [InlineData("0*topk", "at least one loss weight must be positive")]
+    [InlineData("topk5+topk10", "one share only")]
     [InlineData("a*b*dice", "is not a term")]
     public void Bad_terms_are_refused_with_what_is_wrong(string text, string message)
     {

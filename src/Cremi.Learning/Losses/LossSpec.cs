@@ -46,9 +46,13 @@ public sealed record LossSpec(double Bce = 1.0, double Dice = 1.0, double Iou = 
             var name = parts[^1].ToLowerInvariant();
             if (name.StartsWith("topk", StringComparison.Ordinal))
             {
-                if (name.Length > 4 && !double.TryParse(name[4..], NumberStyles.Float, CultureInfo.InvariantCulture, out topKPercent))
+                var percent = 10.0;
+                if (name.Length > 4 && !double.TryParse(name[4..], NumberStyles.Float, CultureInfo.InvariantCulture, out percent))
                     throw new FormatException($"'{parts[^1]}' in loss '{text}': expected topk or topkPERCENT, e.g. topk10");
+                if (topK > 0 && percent != topKPercent)
+                    throw new FormatException($"loss '{text}' has top-k terms of {topKPercent} % and {percent} %: one share only");
                 topK += weight;
+                topKPercent = percent;
                 continue;
             }
             switch (name)
