@@ -18,9 +18,7 @@ public static class SegmentationLosses
     public static Tensor BceWithLogits(Tensor logits, Tensor target, double posWeight = 1.0)
     {
         CheckShapes(logits, target);
-        using var scope = NewDisposeScope();
-        using var weight = posWeight == 1.0 ? null : tensor(posWeight, dtype: logits.dtype, device: logits.device);
-        return nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weights: weight).MoveToOuterDisposeScope();
+        return WeightedBce(logits, target, posWeight, onLogits: true, nn.Reduction.Mean);
     }
 
     /// <summary>
@@ -30,9 +28,7 @@ public static class SegmentationLosses
     public static Tensor BceOnProbabilities(Tensor probabilities, Tensor target, double posWeight = 1.0)
     {
         CheckShapes(probabilities, target);
-        using var scope = NewDisposeScope();
-        var weight = posWeight == 1.0 ? null : ScalarMath.Plus(ScalarMath.Times(target, posWeight - 1), 1);
-        return nn.functional.binary_cross_entropy(probabilities, target, weight).MoveToOuterDisposeScope();
+        return WeightedBce(probabilities, target, posWeight, onLogits: false, nn.Reduction.Mean);
     }
 
     /// <summary>
@@ -49,18 +45,7 @@ public static class SegmentationLosses
         CheckShapes(output, target);
         if (!(percent > 0 && percent <= 100)) throw new ArgumentOutOfRangeException(nameof(percent), $"top-k percent must be in (0, 100] (got {percent})");
         using var scope = NewDisposeScope();
-        Tensor perVoxel;
-        if (onLogits)
-        {
-            using var weight = posWeight == 1.0 ? null : tensor(posWeight, dtype: output.dtype, device: output.device);
-            perVoxel = nn.functional.binary_cross_entropy_with_logits(output, target, pos_weights: weight, reduction: nn.Reduction.None);
-        }
-        else
-        {
-            var weight = posWeight == 1.0 ? null : ScalarMath.Plus(ScalarMath.Times(target, posWeight - 1), 1);
-            perVoxel = nn.functional.binary_cross_entropy(output, target, weight, reduction: nn.Reduction.None);
-        }
-        var flat = perVoxel.reshape(-1);
+        var flat = WeightedBce(output, target, posWeight, onLogits, nn.Reduction.None).reshape(-1);
         var k = Math.Max(1L, (long)Math.Floor(flat.shape[0] * percent / 100.0)); // nnU-Net's count (floor), at least one
         if (k >= flat.shape[0]) return flat.mean().MoveToOuterDisposeScope();
         return flat.topk((int)k, sorted: false).values.mean().MoveToOuterDisposeScope();
@@ -88,6 +73,24 @@ public static class SegmentationLosses
         var union = ScalarMath.Difference(ScalarMath.Sum(probabilities.sum(dims), target.sum(dims)), intersection);
         var ratio = ScalarMath.Plus(intersection, smooth) / ScalarMath.Plus(union, smooth);
         return ScalarMath.Minus(1, ratio).mean().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// BCE with the positive class weighted by <paramref name="posWeight"/>, reduced as asked: on logits torch's
+    /// <c>pos_weight</c>; on probabilities (no such argument in <c>BCELoss</c>) a per-voxel weight 1 + (w−1)·t, the
+    /// same thing. The one place the weighting is written, for the mean and the top-k losses alike.
+    /// </summary>
+    private static Tensor WeightedBce(Tensor output, Tensor target, double posWeight, bool onLogits, nn.Reduction reduction)
+    {
+        using var scope = NewDisposeScope();
+        if (onLogits)
+        {
+            using var posWeights = posWeight == 1.0 ? null : tensor(posWeight, dtype: output.dtype, device: output.device);
+            return nn.functional.binary_cross_entropy_with_logits(output, target, pos_weights: posWeights, reduction: reduction)
+                .MoveToOuterDisposeScope();
+        }
+        var weight = posWeight == 1.0 ? null : ScalarMath.Plus(ScalarMath.Times(target, posWeight - 1), 1);
+        return nn.functional.binary_cross_entropy(output, target, weight, reduction: reduction).MoveToOuterDisposeScope();
     }
 
     internal static long[] SampleDims(Tensor t) =>
