@@ -10,6 +10,13 @@ public sealed record AugmentationOptions
     public bool Flips { get; init; } = true;
     public bool Rotations { get; init; } = true;
 
+    /// <summary>
+    /// Rotation by a uniform angle in the y-x plane while cutting the window (<see cref="RotationAugment"/>). Not in
+    /// <see cref="Default"/>: a 15-minute CPU run on one synthetic volume scored 0.72 / 0.73 with it against
+    /// 0.78 / 0.75 without (README, Training); it is for longer runs and real volumes with few synapses.
+    /// </summary>
+    public double AngleProbability { get; init; }
+
     /// <summary>Per section: x·scale + shift, then contrast around the section mean (EM sections differ in staining).</summary>
     public double IntensityProbability { get; init; } = 0.5;
     public double IntensityScale { get; init; } = 0.1;
@@ -30,21 +37,26 @@ public sealed record AugmentationOptions
 
     public static AugmentationOptions None { get; } = new()
     {
-        Flips = false, Rotations = false, IntensityProbability = 0, MissingSectionProbability = 0,
+        Flips = false, Rotations = false, AngleProbability = 0, IntensityProbability = 0, MissingSectionProbability = 0,
         ShiftedSectionProbability = 0, ElasticProbability = 0,
     };
 
-    public static AugmentationOptions All { get; } = new();
+    /// <summary>What training uses unless told otherwise: every augmentation but <see cref="AngleProbability"/>.</summary>
+    public static AugmentationOptions Default { get; } = new();
+
+    public static AugmentationOptions All { get; } = new() { AngleProbability = 0.5 };
 
     public bool IsNone => this == None;
 
     /// <summary>
-    /// "all", "none", or a comma list of flip, rot90, intensity, missing, shift, elastic (each with its default strength).
+    /// "default", "all", "none", or a comma list of flip, rot90, angle, intensity, missing, shift, elastic (each with its default
+    /// strength).
     /// </summary>
     public static AugmentationOptions Parse(string text)
     {
         var trimmed = text.Trim().ToLowerInvariant();
         if (trimmed == "all") return All;
+        if (trimmed == "default") return Default;
         if (trimmed is "none" or "") return None;
         var result = None;
         foreach (var name in trimmed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -53,12 +65,13 @@ public sealed record AugmentationOptions
             {
                 "flip" or "flips" => result with { Flips = true },
                 "rot90" or "rotate" => result with { Rotations = true },
+                "angle" => result with { AngleProbability = All.AngleProbability },
                 "intensity" => result with { IntensityProbability = All.IntensityProbability },
                 "missing" => result with { MissingSectionProbability = All.MissingSectionProbability },
                 "shift" => result with { ShiftedSectionProbability = All.ShiftedSectionProbability },
                 "elastic" => result with { ElasticProbability = All.ElasticProbability },
                 _ => throw new FormatException(
-                    $"unknown augmentation '{name}': use all, none, or a comma list of flip, rot90, intensity, missing, shift, elastic"),
+                    $"unknown augmentation '{name}': use all, none, or a comma list of flip, rot90, angle, intensity, missing, shift, elastic"),
             };
         }
         return result;
@@ -70,6 +83,7 @@ public sealed record AugmentationOptions
         var names = new List<string>();
         if (Flips) names.Add("flip");
         if (Rotations) names.Add("rot90");
+        if (AngleProbability > 0) names.Add("angle");
         if (IntensityProbability > 0) names.Add("intensity");
         if (MissingSectionProbability > 0) names.Add("missing");
         if (ShiftedSectionProbability > 0) names.Add("shift");

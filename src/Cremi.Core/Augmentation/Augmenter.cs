@@ -7,6 +7,9 @@ public sealed class Augmenter(AugmentationOptions options, int seed)
 
     public AugmentationOptions Options => options;
 
+    /// <summary>The angle to cut the next window at (radians), or null to cut it straight.</summary>
+    public double? DrawAngle() => Chance(options.AngleProbability) ? _random.NextDouble() * 2 * Math.PI : null;
+
     public void Apply(TrainingWindow w)
     {
         if (options.IsNone) return;

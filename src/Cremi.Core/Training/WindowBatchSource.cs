@@ -61,13 +61,26 @@ public sealed class WindowBatchSource
             Draws++;
             var volume = _volumes[PickVolume()];
             var window = new Window(Start(volume.Shape.Z, _window.Z), Start(volume.Shape.Y, _window.Y), Start(volume.Shape.X, _window.X), _window);
-            var labels = WindowExtractor.Extract(volume.Classes, window);
-            if (_rejectEmpty > 0 && Array.IndexOf(labels, VoxelClass.Cleft) < 0 && _random.NextDouble() < _rejectEmpty) continue;
-            var result = new TrainingWindow(_window, WindowExtractor.Extract(volume.Image, window), labels);
+            TrainingWindow result;
+            if (_augmenter.DrawAngle() is { } angle)
+            {
+                // Rejection looks at the rotated labels: what training would see.
+                result = RotationAugment.Extract(volume.Image, volume.Classes, window, angle);
+                if (Rejected(result.Labels)) continue;
+            }
+            else
+            {
+                var labels = WindowExtractor.Extract(volume.Classes, window);
+                if (Rejected(labels)) continue;
+                result = new TrainingWindow(_window, WindowExtractor.Extract(volume.Image, window), labels);
+            }
             _augmenter.Apply(result);
             return result;
         }
     }
+
+    private bool Rejected(byte[] labels) =>
+        _rejectEmpty > 0 && Array.IndexOf(labels, VoxelClass.Cleft) < 0 && _random.NextDouble() < _rejectEmpty;
 
     private int PickVolume()
     {

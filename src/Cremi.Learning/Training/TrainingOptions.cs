@@ -31,7 +31,7 @@ public sealed record TrainingOptions
     public TargetKind Target { get; init; } = TargetKind.Binary;
     public LossSpec Loss { get; init; } = new(Bce: 1.0, Dice: 1.0, Iou: 0.0, PosWeight: 1.0);
     public double RejectEmptyProbability { get; init; } = 0.95;
-    public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.All;
+    public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Default;
 
     /// <summary>Epochs without a better validation F1 before stopping early (0 = never); a run stops only once its
     /// learning rate is <see cref="EarlyStopAfterDecay"/> of the way down its decay.</summary>

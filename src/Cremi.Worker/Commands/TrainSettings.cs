@@ -97,9 +97,9 @@ public sealed class TrainSettings : CommandSettings
     public double PosWeight { get; init; } = 5.0;
 
     [CommandOption("--augment <LIST>")]
-    [Description("all, none, or a comma list of flip, rot90, intensity, missing, shift, elastic.")]
-    [DefaultValue("all")]
-    public string Augment { get; init; } = "all";
+    [Description("default (every one but angle), all, none, or a comma list of flip, rot90, angle (any in-plane angle), intensity, missing, shift, elastic.")]
+    [DefaultValue("default")]
+    public string Augment { get; init; } = "default";
 
     [CommandOption("--ema <DECAY>")]
     [Description("Validate and save an exponential moving average of the weights, with this decay cap (0 = the weights themselves). Its decay ramps up as (1+t)/(10+t), so short runs average about their last ninth of steps.")]

@@ -123,7 +123,9 @@ public sealed class AugmentationTests
     }
 
     [Theory]
-    [InlineData("all", "flip,rot90,intensity,missing,shift,elastic")]
+    [InlineData("all", "flip,rot90,angle,intensity,missing,shift,elastic")]
+    [InlineData("default", "flip,rot90,intensity,missing,shift,elastic")]
+    [InlineData("rot90,angle", "rot90,angle")]
     [InlineData("none", "none")]
     [InlineData("flip, elastic", "flip,elastic")]
     public void Augmentation_lists_parse_and_print_back(string text, string shown)

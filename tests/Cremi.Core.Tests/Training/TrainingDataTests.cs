@@ -55,6 +55,18 @@ public sealed class TrainingDataTests
     }
 
     [Fact]
+    public void Windows_cut_at_an_angle_are_rejected_on_their_turned_labels()
+    {
+        // The cleft blob lies at the centre: half the windows miss it. With every window turned and rejection 1,
+        // a window is kept only if its turned labels hold the cleft, so every one does.
+        var angled = AugmentationOptions.None with { AngleProbability = 1 };
+        var source = new WindowBatchSource([Volume("a", new Shape3(8, 64, 64))], new Shape3(4, 16, 16), angled, 1, seed: 5);
+        var batch = source.NextBatch(40);
+        Assert.Equal(40, batch.CleftWindows);
+        Assert.True(source.Draws > 40);
+    }
+
+    [Fact]
     public void A_volume_with_fewer_sections_than_the_window_is_padded_not_refused()
     {
         var source = new WindowBatchSource([Volume("thin", new Shape3(3, 32, 32))], new Shape3(8, 16, 16), AugmentationOptions.None, 0, seed: 2);
