@@ -225,7 +225,8 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             Target = state.Options.Target,
             Threshold = result.BestThreshold,
             TrainedResolution = resolution,
-            Training = new Dictionary<string, string>
+            // The recipe's keys are prefixed so they never collide with the run's own figures below.
+            Training = new Dictionary<string, string>(state.Options.Recipe().Select(r => KeyValuePair.Create($"recipe.{r.Key}", r.Value)))
             {
                 ["step"] = state.Step.ToString(),
                 ["epoch"] = state.Epoch.ToString(),
@@ -255,6 +256,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
                 seconds = calibration.Elapsed.TotalSeconds,
             },
             last = state.History.LastOrDefault(),
+            recipe = state.Options.Recipe(),
         };
         File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, MetricsJson));
     }

@@ -54,6 +54,36 @@ public sealed record TrainingOptions
     /// </summary>
     public long CalibrationVoxels { get; init; } = 8L << 20;
 
+    /// <summary>
+    /// The options that decide what a run learns, as flat strings in the CLI's own notation (the value of
+    /// `--loss`, `--augment`, ...), written into metrics.json and the model file so a result can be traced to its
+    /// recipe and repeated; paths and the device's thread count are not part of it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Recipe()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["window"] = $"{Window.Z},{Window.Y},{Window.X}",
+            ["batch"] = BatchSize.ToString(inv),
+            ["steps_per_epoch"] = StepsPerEpoch.ToString(inv),
+            ["epochs"] = Epochs.ToString(inv),
+            ["time_budget_minutes"] = TimeBudget is { } budget ? budget.TotalMinutes.ToString("0.###", inv) : "none",
+            ["lr"] = LearningRate.ToString("R", inv),
+            ["weight_decay"] = WeightDecay.ToString("R", inv),
+            ["warmup_steps"] = WarmupSteps.ToString(inv),
+            ["ema"] = WeightAverageDecay.ToString("R", inv),
+            ["target"] = Target.ToString().ToLowerInvariant(),
+            ["loss"] = Loss.ToString(),
+            ["pos_weight"] = Loss.PosWeight.ToString("R", inv),
+            ["reject_empty"] = RejectEmptyProbability.ToString("R", inv),
+            ["augment"] = Augmentation.ToString(),
+            ["patience"] = Patience.ToString(inv),
+            ["seed"] = Seed.ToString(inv),
+            ["precision"] = Precision.ToString().ToLowerInvariant(),
+        };
+    }
+
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();

@@ -129,6 +129,16 @@ public sealed class TrainerTests : IDisposable
         var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "metrics.json"))).RootElement;
         Assert.Equal(calibration.Threshold, metrics.GetProperty("best_threshold").GetDouble());
         Assert.Equal(calibration.Voxels, metrics.GetProperty("calibration").GetProperty("voxels").GetInt64());
+        // The recipe, in the CLI's notation, in metrics.json and in the model file.
+        var options = SmallRun(epochs: 2);
+        var recipe = metrics.GetProperty("recipe");
+        Assert.Equal(options.Loss.ToString(), recipe.GetProperty("loss").GetString());
+        Assert.Equal(options.Augmentation.ToString(), recipe.GetProperty("augment").GetString());
+        Assert.Equal($"{options.Window.Z},{options.Window.Y},{options.Window.X}", recipe.GetProperty("window").GetString());
+        Assert.Equal(options.Seed.ToString(), recipe.GetProperty("seed").GetString());
+        var (saved, savedModel) = ModelFile.Load(result.BestModelPath, CPU);
+        using (savedModel)
+            Assert.Equal(options.Loss.ToString(), saved.Training["recipe.loss"]);
     }
 
     [Fact]
