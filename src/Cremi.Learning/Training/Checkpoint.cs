@@ -17,6 +17,9 @@ public sealed record CheckpointState
     public double BestLoss { get; init; } = double.MaxValue;
     public double BestThreshold { get; init; } = 0.5;
     public int EpochsSinceBest { get; init; }
+
+    /// <summary>Whether the best model so far comes from an epoch past <see cref="TrainingOptions.SettledAfterDecay"/>.</summary>
+    public bool BestIsSettled { get; init; }
     public List<EpochRecord> History { get; init; } = [];
 }
 

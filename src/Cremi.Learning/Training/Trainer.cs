@@ -91,8 +91,17 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             var epoch = state.Epoch + 1;
             var record = new EpochRecord(epoch, stepsDone, lossSum / Math.Max(1, lossCount), lastLr, result.Loss, result.F1,
                 result.Iou, result.BestThreshold, result.BestF1, epochClock.Elapsed.TotalSeconds);
+            // At the high rates before the schedule is half-way down, validation F1 swings by ±0.05 from epoch to
+            // epoch (a 30-minute run stopped at its 10th epoch, at 70 % of the peak rate, its best epoch the 5th), and a
+            // run's best epochs come as the rate anneals. So a best from before half-way is provisional: the first epoch
+            // past it takes over whatever its score (a 15-minute run otherwise shipped its epoch-4 model, picked at the
+            // peak rate for a lucky 0.701 on the validation windows, and early stopping cut its anneal short), and
+            // early stopping waits for it too.
+            var decay = LearningRateSchedule.DecayProgress(stepsDone, totalSteps, warmup, TimeFraction());
+            var settled = decay >= TrainingOptions.SettledAfterDecay;
             // Without a cleft in the validation data F1 says nothing (1.0 for predicting nothing): use the loss.
-            var improved = validationHasClefts ? result.BestF1 > state.BestF1 : result.Loss < state.BestLoss;
+            var better = validationHasClefts ? result.BestF1 > state.BestF1 : result.Loss < state.BestLoss;
+            var improved = better || (settled && !state.BestIsSettled);
             state = state with
             {
                 Step = stepsDone, Epoch = epoch, History = [.. state.History, record],
@@ -100,6 +109,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
                 BestLoss = improved ? result.Loss : state.BestLoss,
                 BestThreshold = improved ? result.BestThreshold : state.BestThreshold,
                 EpochsSinceBest = improved ? 0 : state.EpochsSinceBest + 1,
+                BestIsSettled = improved ? settled : state.BestIsSettled,
             };
             if (improved) SaveModel(bestPath, state, judged, resolution, result);
             Checkpoint.Save(checkpointPath, state, model, optimizer, average);
@@ -107,11 +117,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             _observer.OnEpoch(record, improved);
             (lossSum, lossCount) = (0, 0);
             epochClock.Restart();
-            // Early stopping waits for the schedule to be half-way down: at the high rates before that, validation F1
-            // swings by ±0.05 from epoch to epoch (a 30-minute run stopped at its 10th epoch, at 70 % of the peak rate,
-            // its best epoch the 5th), and the best epochs of a run come as the rate anneals.
-            var decay = LearningRateSchedule.DecayProgress(stepsDone, totalSteps, warmup, TimeFraction());
-            return options.Patience > 0 && state.EpochsSinceBest >= options.Patience && decay >= TrainingOptions.EarlyStopAfterDecay;
+            return options.Patience > 0 && state.EpochsSinceBest >= options.Patience && settled;
         }
 
         double TimeFraction() => options.TimeBudget is { } b && b > TimeSpan.Zero ? clock.Elapsed / b : 0;

@@ -34,11 +34,14 @@ public sealed record TrainingOptions
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Default;
 
     /// <summary>Epochs without a better validation F1 before stopping early (0 = never); a run stops only once its
-    /// learning rate is <see cref="EarlyStopAfterDecay"/> of the way down its decay.</summary>
+    /// learning rate is <see cref="SettledAfterDecay"/> of the way down its decay.</summary>
     public int Patience { get; init; } = 5;
 
-    /// <summary>Share of the learning-rate decay (<see cref="LearningRateSchedule.DecayProgress"/>) before which no run stops early.</summary>
-    public const double EarlyStopAfterDecay = 0.5;
+    /// <summary>
+    /// Share of the learning-rate decay (<see cref="LearningRateSchedule.DecayProgress"/>) before which no run stops
+    /// early and every best model is provisional: the first epoch past it replaces the best whatever its score.
+    /// </summary>
+    public const double SettledAfterDecay = 0.5;
     public int Seed { get; init; } = 1;
 
     /// <summary>Windows scored per validation (a fixed uniform sample of the covering grid); 0 = the whole validation data.</summary>

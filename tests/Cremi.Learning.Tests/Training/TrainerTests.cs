@@ -77,17 +77,21 @@ public sealed class TrainerTests : IDisposable
     {
         // A rate too small to move a float32 weight: every validation scores the same, so none is better than the first
         // and patience 1 is used up from the second epoch on. 10 epochs of 3 steps (warm-up 2): the decay is half done
-        // after step 16, so the run ends at epoch 6 (step 18), not at epoch 2.
+        // after step 16, so epoch 6 (step 18) is the first settled one and takes over as the best model although it
+        // scores no better, and the run ends one epoch later (patience 1), at epoch 7, not at epoch 2.
         var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
         var validation = new[] { Bars("b", new Shape3(4, 64, 64), 2) };
         var options = SmallRun(epochs: 10) with { StepsPerEpoch = 3, LearningRate = 1e-12, Patience = 1 };
         var result = new Trainer().Run(train, validation, SmallNet(), options, "minmax", _folder);
 
         Assert.Contains("early stop", result.StopReason);
-        Assert.Equal(6, result.History.Count);
-        Assert.Equal(18, result.Steps);
+        Assert.Equal(7, result.History.Count);
+        Assert.Equal(21, result.Steps);
         Assert.All(result.History.Skip(1), e => Assert.Equal(result.History[0].BestF1, e.BestF1));
-        Assert.True(LearningRateSchedule.DecayProgress(15, 30, 2) < TrainingOptions.EarlyStopAfterDecay);
+        Assert.True(LearningRateSchedule.DecayProgress(15, 30, 2) < TrainingOptions.SettledAfterDecay);
+        Assert.True(LearningRateSchedule.DecayProgress(18, 30, 2) >= TrainingOptions.SettledAfterDecay);
+        var (saved, model) = ModelFile.Load(result.BestModelPath, CPU);
+        using (model) Assert.Equal("6", saved.Training["epoch"]);
     }
 
     /// <summary>
