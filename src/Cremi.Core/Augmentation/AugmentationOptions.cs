@@ -12,8 +12,9 @@ public sealed record AugmentationOptions
 
     /// <summary>
     /// Rotation by a uniform angle in the y-x plane while cutting the window (<see cref="RotationAugment"/>). Not in
-    /// <see cref="Default"/>: a 15-minute CPU run on one synthetic volume scored 0.72 / 0.73 with it against
-    /// 0.78 / 0.75 without (README, Training); it is for longer runs and real volumes with few synapses.
+    /// <see cref="Default"/>: one 15-minute CPU run on a synthetic volume scored 0.72 / 0.73 with it, inside the spread
+    /// of the plain command's runs (0.70-0.78 / 0.62-0.75; README, Performance), so it is not shown to help there;
+    /// it is meant for longer runs and for real volumes with few annotated synapses.
     /// </summary>
     public double AngleProbability { get; init; }
 
@@ -71,7 +72,7 @@ public sealed record AugmentationOptions
                 "shift" => result with { ShiftedSectionProbability = All.ShiftedSectionProbability },
                 "elastic" => result with { ElasticProbability = All.ElasticProbability },
                 _ => throw new FormatException(
-                    $"unknown augmentation '{name}': use all, none, or a comma list of flip, rot90, angle, intensity, missing, shift, elastic"),
+                    $"unknown augmentation '{name}': use default, all, none, or a comma list of flip, rot90, angle, intensity, missing, shift, elastic"),
             };
         }
         return result;

@@ -84,6 +84,8 @@ public sealed record TrainingOptions
             ["patience"] = Patience.ToString(inv),
             ["seed"] = Seed.ToString(inv),
             ["precision"] = Precision.ToString().ToLowerInvariant(),
+            ["val_windows"] = ValidationWindows.ToString(inv),
+            ["calibration_voxels"] = CalibrationVoxels.ToString(inv),
         };
     }
 
