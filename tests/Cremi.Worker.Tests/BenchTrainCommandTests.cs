@@ -25,6 +25,30 @@ public sealed class BenchTrainCommandTests
         // Tensors disposed every step: as many alive after the last step as after the "early" one (the same here).
         var live = root.GetProperty("live_tensors").GetString()!.Split(" -> ");
         Assert.Equal(live[0], live[1]);
+        // glibc's heap: what libtorch holds in use is part of what the heap holds from the system.
+        if (!OperatingSystem.IsLinux()) return;
+        var inUse = Pair(root, "native_heap_in_use");
+        var held = Pair(root, "native_heap_held");
+        Assert.True(inUse.Early > 0 && inUse.Last > 0, $"in use {inUse}");
+        Assert.True(held.Early >= inUse.Early && held.Last >= inUse.Last, $"held {held}, in use {inUse}");
+    }
+
+    [Fact]
+    public void Reports_the_memory_trend_every_50_steps()
+    {
+        var run = CliRun.Of("bench", "train", "--shape", "8,64,64", "--filters", "2", "--window", "8,32,32", "--steps", "100", "--json");
+        Assert.True(run.ExitCode == 0, run.Errors + run.Output);
+        using var json = JsonDocument.Parse(run.Output);
+        var rss = json.RootElement.GetProperty("rss_mib_every_50_steps").GetString()!.Split(' ').Select(long.Parse).ToArray();
+        Assert.Equal(2, rss.Length); // after steps 50 and 100
+        Assert.Equal(json.RootElement.GetProperty("rss_last_bytes").GetInt64() >> 20, rss[1]);
+        Assert.Equal(2, json.RootElement.GetProperty("native_held_mib_every_50_steps").GetString()!.Split(' ').Length);
+    }
+
+    private static (long Early, long Last) Pair(JsonElement root, string name)
+    {
+        var parts = root.GetProperty(name).GetString()!.Split(" -> ").Select(long.Parse).ToArray();
+        return (parts[0], parts[1]);
     }
 
     [Fact]

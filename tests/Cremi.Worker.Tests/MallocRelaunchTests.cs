@@ -28,6 +28,11 @@ public sealed class MallocRelaunchTests
         Assert.Equal("best available", tuned.GetProperty("onednn_max_cpu_isa").GetString());
         Assert.Equal(tuned.GetProperty("windows").GetInt64(), plain.GetProperty("windows").GetInt64());
 
+        // Where the time went: the network's share of the prediction stage, and its own fraction of the peak.
+        var network = tuned.GetProperty("network_s").GetDouble();
+        Assert.InRange(network, 1e-3, tuned.GetProperty("predict_s").GetDouble());
+        Assert.True(tuned.GetProperty("network_fraction_of_peak").GetDouble() >= tuned.GetProperty("fraction_of_peak").GetDouble());
+
         var (withTuning, without) = (Faults(tuned), Faults(plain));
         Assert.True(withTuning * 2 < without, $"minor page faults per window: {withTuning} with the settings, {without} without");
     }

@@ -103,6 +103,32 @@ public static class MallocTuning
         }
     }
 
+    /// <summary>
+    /// glibc's heap now (mallinfo2, all arenas): bytes handed out to the program and bytes the heap holds from the system
+    /// (handed out or free for reuse). Null where that is not glibc 2.33+. Separates a leak (in-use grows) from
+    /// fragmentation (held grows, in-use flat).
+    /// </summary>
+    public static (long InUse, long Held)? NativeHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var info = MallInfo2();
+            return ((long)(info.Uordblks + info.Hblkhd), (long)(info.Arena + info.Hblkhd));
+        }
+        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct MallocInfo2
+    {
+        // struct mallinfo2 of glibc 2.33: ten size_t fields in this order.
+        public readonly nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
+
     private static bool Chosen(string tunable, string variable, Func<string, string?> environment) =>
         environment(variable) is { Length: > 0 }
         || (environment(TunablesVariable) ?? "").Split(':').Any(t => t.StartsWith(tunable + "=", StringComparison.Ordinal));
@@ -110,6 +136,9 @@ public static class MallocTuning
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in this project
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int MallOpt(int parameter, int value);
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallocInfo2 MallInfo2();
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);

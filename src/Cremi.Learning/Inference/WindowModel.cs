@@ -28,12 +28,31 @@ public sealed class WindowModel
 
     public Device Device { get; }
 
+    /// <summary>Time spent in <see cref="Score"/> so far (copies in and out, forward passes, output function): what
+    /// the network costs, against the whole prediction stage's time, in benchmark reports.</summary>
+    public TimeSpan NetworkTime => _networkClock.Elapsed;
+
+    private readonly System.Diagnostics.Stopwatch _networkClock = new();
+
     /// <summary>
     /// Scores of <paramref name="count"/> windows of <paramref name="shape"/> stored one after another in
     /// <paramref name="input"/>, written the same way into <paramref name="scores"/>. With <paramref name="tta"/> the
     /// mean over the 8 flip combinations (each flipped back before averaging).
     /// </summary>
     public void Score(float[] input, int count, Shape3 shape, bool tta, float[] scores)
+    {
+        _networkClock.Start();
+        try
+        {
+            ScoreTimed(input, count, shape, tta, scores);
+        }
+        finally
+        {
+            _networkClock.Stop();
+        }
+    }
+
+    private void ScoreTimed(float[] input, int count, Shape3 shape, bool tta, float[] scores)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope(); // one scope per batch: every intermediate tensor is freed here

@@ -72,7 +72,8 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
             var windows = new SlidingWindowOptions { Window = window, BatchSize = settings.Naive ? 1 : settings.Batch };
             var request = new GenerationRequest(dataPath, Path.Combine(folder, "mask.hdf"), windows,
                 new CleftLabelling(model.Threshold), settings.Naive, new Dictionary<string, string> { ["command"] = "bench infer" });
-            var generation = new MaskGeneration(model, model.ToWindowModel(device));
+            var windowModel = model.ToWindowModel(device);
+            var generation = new MaskGeneration(model, windowModel);
             long windowCount = 0;
             GenerationResult? result = null;
             var faultsBefore = ResourceMeter.MinorPageFaults();
@@ -96,6 +97,11 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
                 .Add("network_voxels_per_volume_voxel", Math.Round(networkVoxels / shape.Count, 3))
                 .Add("achieved_gflops", Math.Round(achieved / 1e9, 2)).Add("conv3d_peak_gflops", Math.Round(peak / 1e9, 2))
                 .Add("fraction_of_peak", Math.Round(achieved / peak, 3))
+                // Where the rest goes: the network's own share of the prediction stage (reading, preprocessing, window
+                // copies, blending and writing are the remainder) and the fraction of the peak inside the network.
+                .Add("network_s", Math.Round(windowModel.NetworkTime.TotalSeconds, 2),
+                    $"{windowModel.NetworkTime.TotalSeconds:F2} s ({windowModel.NetworkTime.TotalSeconds / r.PredictSeconds:P0} of the prediction stage)")
+                .Add("network_fraction_of_peak", Math.Round(flopsPerVoxel * networkVoxels / windowModel.NetworkTime.TotalSeconds / peak, 3))
                 .Add("peak_rss_bytes", ResourceMeter.PeakRssBytes(), BenchReport.Megabytes(ResourceMeter.PeakRssBytes()))
                 .Add("malloc", MallocTuning.Description)
                 .Add("minor_page_faults_per_window", Math.Round((double)faults / Math.Max(1, windowCount)),

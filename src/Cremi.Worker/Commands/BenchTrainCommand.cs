@@ -114,6 +114,13 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
                 // A leak of tensors shows as a growing count; a flat count with growing RSS is the allocators' doing.
                 .Add("live_tensors", $"{early.LiveTensors} -> {last.LiveTensors}", $"{early.LiveTensors} after step {earlyStep}, {last.LiveTensors} after step {settings.Steps}")
                 .Add("managed_heap", $"{early.ManagedBytes} -> {last.ManagedBytes}", $"{BenchReport.Megabytes(early.ManagedBytes)} -> {BenchReport.Megabytes(last.ManagedBytes)}")
+                .Add("gc_committed", $"{early.GcCommitted} -> {last.GcCommitted}", $"{BenchReport.Megabytes(early.GcCommitted)} -> {BenchReport.Megabytes(last.GcCommitted)}")
+                // glibc's heap: in use by libtorch and the runtime, and held from the system (in use + free for reuse).
+                .Add("native_heap_in_use", $"{early.NativeInUse} -> {last.NativeInUse}", $"{BenchReport.Megabytes(early.NativeInUse)} -> {BenchReport.Megabytes(last.NativeInUse)}")
+                .Add("native_heap_held", $"{early.NativeHeld} -> {last.NativeHeld}", $"{BenchReport.Megabytes(early.NativeHeld)} -> {BenchReport.Megabytes(last.NativeHeld)}")
+                // The trend tells a plateau (the allocator settling) from a creep (growth that a longer run would continue).
+                .Add("rss_mib_every_50_steps", string.Join(' ', Enumerable.Range(1, settings.Steps / EarlyRssStep).Select(k => meter.At(k * EarlyRssStep).Rss >> 20)))
+                .Add("native_held_mib_every_50_steps", string.Join(' ', Enumerable.Range(1, settings.Steps / EarlyRssStep).Select(k => meter.At(k * EarlyRssStep).NativeHeld >> 20)))
                 .Add("malloc", MallocTuning.Description)
                 .Add("minor_page_faults_per_step", Math.Round(faultsPerStep), $"{faultsPerStep:N0} from step {WarmupSteps} to {settings.Steps}")
                 .Add("cores", Environment.ProcessorCount)
@@ -139,7 +146,8 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         private readonly Dictionary<long, Sample> _samples = [];
 
         /// <summary>After one step: resident and peak-so-far memory, live TorchSharp tensors, managed heap.</summary>
-        public readonly record struct Sample(long Rss, long PeakRss, long LiveTensors, long ManagedBytes, long MinorFaults);
+        public readonly record struct Sample(long Rss, long PeakRss, long LiveTensors, long ManagedBytes, long MinorFaults,
+            long GcCommitted, long NativeInUse, long NativeHeld);
 
         public List<double> StepSeconds { get; } = [];
         public string Device { get; private set; } = "";
@@ -155,8 +163,10 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         public void OnStep(long step, double loss, double learningRate)
         {
             StepSeconds.Add(_clock.Elapsed.TotalSeconds);
+            var heap = MallocTuning.NativeHeap() ?? (0, 0);
             _samples[step] = new Sample(ResourceMeter.CurrentRssBytes(), ResourceMeter.PeakRssBytes(), TorchSharp.torch.Tensor.TotalCount,
-                GC.GetTotalMemory(forceFullCollection: false), ResourceMeter.MinorPageFaults());
+                GC.GetTotalMemory(forceFullCollection: false), ResourceMeter.MinorPageFaults(),
+                GC.GetGCMemoryInfo().TotalCommittedBytes, heap.InUse, heap.Held);
             _clock.Restart();
         }
     }
