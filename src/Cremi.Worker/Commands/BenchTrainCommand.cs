@@ -95,6 +95,8 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
             var earlyStep = Math.Min(EarlyRssStep, settings.Steps);
             var (early, last) = (meter.At(earlyStep), meter.At(settings.Steps));
             var (rssEarly, rssLast) = (early.Rss, last.Rss);
+            string EveryEarlyStep(Func<StepMeter.Sample, long> bytes) => string.Join(' ',
+                Enumerable.Range(1, settings.Steps / EarlyRssStep).Select(k => bytes(meter.At(k * EarlyRssStep)) >> 20));
             var faultsPerStep = (double)(last.MinorFaults - meter.At(WarmupSteps).MinorFaults) / Math.Max(1, settings.Steps - WarmupSteps);
             new BenchReport("train")
                 .Add("arch", spec.Arch.ToString().ToLowerInvariant()).Add("filters", spec.Filters).Add("parameters", spec.ParameterCount())
@@ -119,8 +121,8 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
                 .Add("native_heap_in_use", $"{early.NativeInUse} -> {last.NativeInUse}", $"{BenchReport.Megabytes(early.NativeInUse)} -> {BenchReport.Megabytes(last.NativeInUse)}")
                 .Add("native_heap_held", $"{early.NativeHeld} -> {last.NativeHeld}", $"{BenchReport.Megabytes(early.NativeHeld)} -> {BenchReport.Megabytes(last.NativeHeld)}")
                 // The trend tells a plateau (the allocator settling) from a creep (growth that a longer run would continue).
-                .Add("rss_mib_every_50_steps", string.Join(' ', Enumerable.Range(1, settings.Steps / EarlyRssStep).Select(k => meter.At(k * EarlyRssStep).Rss >> 20)))
-                .Add("native_held_mib_every_50_steps", string.Join(' ', Enumerable.Range(1, settings.Steps / EarlyRssStep).Select(k => meter.At(k * EarlyRssStep).NativeHeld >> 20)))
+                .Add("rss_mib_every_50_steps", EveryEarlyStep(s => s.Rss))
+                .Add("native_held_mib_every_50_steps", EveryEarlyStep(s => s.NativeHeld))
                 .Add("malloc", MallocTuning.Description)
                 .Add("minor_page_faults_per_step", Math.Round(faultsPerStep), $"{faultsPerStep:N0} from step {WarmupSteps} to {settings.Steps}")
                 .Add("cores", Environment.ProcessorCount)
@@ -145,7 +147,8 @@ public sealed class BenchTrainCommand(IAnsiConsole console) : Command<BenchTrain
         private readonly Stopwatch _clock = new();
         private readonly Dictionary<long, Sample> _samples = [];
 
-        /// <summary>After one step: resident and peak-so-far memory, live TorchSharp tensors, managed heap.</summary>
+        /// <summary>After one step: resident and peak-so-far memory, live TorchSharp tensors, managed heap, minor page
+        /// faults so far, the GC's committed memory, and glibc's heap in use and held (0 where not glibc).</summary>
         public readonly record struct Sample(long Rss, long PeakRss, long LiveTensors, long ManagedBytes, long MinorFaults,
             long GcCommitted, long NativeInUse, long NativeHeld);
 
