@@ -27,5 +27,8 @@ public readonly record struct Shape3(int Z, int Y, int X)
         return new Shape3(z, y, x);
     }
 
+    /// <summary>"Z,Y,X", as typed on the command line: what <see cref="Parse"/> reads back (recipes, provenance).</summary>
+    public string ToArgument() => $"{Z},{Y},{X}";
+
     public override string ToString() => $"{Z}x{Y}x{X}";
 }

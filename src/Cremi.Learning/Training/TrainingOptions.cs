@@ -67,7 +67,7 @@ public sealed record TrainingOptions
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         return new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["window"] = $"{Window.Z},{Window.Y},{Window.X}",
+            ["window"] = Window.ToArgument(),
             ["batch"] = BatchSize.ToString(inv),
             ["steps_per_epoch"] = StepsPerEpoch.ToString(inv),
             ["epochs"] = Epochs.ToString(inv),

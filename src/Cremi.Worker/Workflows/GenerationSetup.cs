@@ -138,7 +138,7 @@ public sealed class GenerationSetup : IDisposable
             ["threshold_low"] = l.Low?.ToString("R", inv) ?? "",
             ["threshold_high"] = l.High?.ToString("R", inv) ?? "",
             ["min_size"] = l.MinSize.ToString(inv),
-            ["window_zyx"] = $"{w.Window.Z},{w.Window.Y},{w.Window.X}",
+            ["window_zyx"] = w.Window.ToArgument(),
             ["overlap"] = s.Naive ? "0" : w.Overlap.ToString("R", inv),
             ["blending"] = s.Naive ? "none (naive)" : "gaussian",
             ["tta"] = w.Tta ? "flips z,y,x" : "none",

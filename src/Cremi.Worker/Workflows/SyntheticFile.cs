@@ -23,7 +23,7 @@ public static class SyntheticFile
         {
             ["generator"] = nameof(SyntheticEmVolume),
             ["seed"] = options.Seed.ToString(),
-            ["shape_zyx"] = $"{shape.Z},{shape.Y},{shape.X}",
+            ["shape_zyx"] = shape.ToArgument(),
             ["synapses"] = volume.Synapses.Count.ToString(),
         });
         using var writer = CremiStreamWriter.Create(path, shape, options.Resolution, Offset3.Zero, provenance,
