@@ -84,7 +84,8 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
             var peak = Conv3dPeak.Measure(device);
             var flopsPerVoxel = ModelFlops.PerVoxel(spec);
             var networkVoxels = (double)windowCount * window.Count; // overlap makes the network see voxels more than once
-            var achieved = flopsPerVoxel * networkVoxels / r.PredictSeconds;
+            var networkFlops = flopsPerVoxel * networkVoxels;
+            var achieved = networkFlops / r.PredictSeconds;
             new BenchReport("infer")
                 .Add("arch", seed ? "seed" : "unet").Add("filters", spec.Filters).Add("mode", settings.Naive ? "naive" : "sliding-window")
                 .Add("weights", "random, fixed seed").Add("shape", shape.ToString()).Add("window", window.ToString())
@@ -101,7 +102,7 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
                 // copies, blending and writing are the remainder) and the fraction of the peak inside the network.
                 .Add("network_s", Math.Round(windowModel.NetworkTime.TotalSeconds, 2),
                     $"{windowModel.NetworkTime.TotalSeconds:F2} s ({windowModel.NetworkTime.TotalSeconds / r.PredictSeconds:P0} of the prediction stage)")
-                .Add("network_fraction_of_peak", Math.Round(flopsPerVoxel * networkVoxels / windowModel.NetworkTime.TotalSeconds / peak, 3))
+                .Add("network_fraction_of_peak", Math.Round(networkFlops / windowModel.NetworkTime.TotalSeconds / peak, 3))
                 .Add("peak_rss_bytes", ResourceMeter.PeakRssBytes(), BenchReport.Megabytes(ResourceMeter.PeakRssBytes()))
                 .Add("malloc", MallocTuning.Description)
                 .Add("minor_page_faults_per_window", Math.Round((double)faults / Math.Max(1, windowCount)),
