@@ -46,7 +46,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         // Channels-last from the first convolution on (see ChannelsLast); a no-op once the map is in that layout.
-        var first = ChannelsLast.Of(conv1.forward(input));
+        var first = ChannelsLast.Of(SingleSampleConv.Forward(conv1, input, _padding));
         return Rest(first, () => Shortcut(input)).MoveToOuterDisposeScope();
     }
 
@@ -73,7 +73,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
     {
         var x = norm1.forward(first).relu_();
         if (dropout is not null) x = dropout.forward(x);
-        x = norm2.forward(conv2.forward(x));
+        x = norm2.forward(SingleSampleConv.Forward(conv2, x, _padding));
         if (_residual) ScalarMath.Accumulate(x, identity()); // (add_ without an explicit alpha leaves a Scalar to the GC)
         return x.relu_();
     }
@@ -93,8 +93,8 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
     private static Tensor SplitConv(Conv3d conv, Tensor a, Tensor b, long split, long[] padding)
     {
         var weight = conv.weight!;
-        var y = functional.conv3d(a, weight.narrow(1, 0, split), conv.bias, padding: padding);
-        using var second = functional.conv3d(b, weight.narrow(1, split, weight.shape[1] - split), padding: padding);
+        var y = SingleSampleConv.Conv3d(a, weight.narrow(1, 0, split), conv.bias, padding);
+        using var second = SingleSampleConv.Conv3d(b, weight.narrow(1, split, weight.shape[1] - split), null, padding);
         ScalarMath.Accumulate(y, second);
         return y;
     }

@@ -105,12 +105,16 @@ internal sealed class SeedDoubleConv : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = _pool ? functional.max_pool3d(input, [2, 2, 2], [2, 2, 2]) : input;
-        x = functional.relu(InstanceNorm(ChannelsLast.Of(conv1.forward(x)))); // a no-op on a channels-last map
-        x = functional.relu(InstanceNorm(conv2.forward(x)));
+        // ChannelsLast.Of is a no-op on a channels-last map; SingleSampleConv keeps batch-1 windows (--naive) on oneDNN.
+        x = functional.relu(InstanceNorm(ChannelsLast.Of(SingleSampleConv.Forward(conv1, x, Same))));
+        x = functional.relu(InstanceNorm(SingleSampleConv.Forward(conv2, x, Same)));
         return x.MoveToOuterDisposeScope();
     }
 
     private static Tensor InstanceNorm(Tensor x) => GroupNorm3d.Apply(x, x.shape[1], null, null);
+
+    /// <summary>The padding of both 3×3×3 convolutions.</summary>
+    private static readonly long[] Same = [1, 1, 1];
 }
 
 /// <summary>upK: ConvTranspose3d(C→C/2, k2, s2), cat [skip, upsampled] on channels, double conv C→C/2.</summary>
