@@ -16,6 +16,7 @@
 # Options: f (filters), b (batch), p (in-plane window), zw (sections), lr, posw, rej, seed.
 import sys, time, math, json
 import numpy as np, h5py, torch, torch.nn as nn, torch.nn.functional as F
+from unet_pytorch import UNet  # beside this script
 
 torch.set_num_threads(2)
 folder, minutes = sys.argv[1], float(sys.argv[2])
@@ -35,36 +36,9 @@ def load(seed):
     return raw, (labels < NO_CLEFT).astype(np.float32)
 
 
-class Block(nn.Module):  # relu(norm2(conv2(relu(norm1(conv1 x)))) + shortcut x), as our ConvBlock
-    def __init__(s, a, b, k):
-        super().__init__(); p = tuple(x // 2 for x in k)
-        s.conv1 = nn.Conv3d(a, b, k, padding=p, bias=False); s.norm1 = nn.GroupNorm(min(8, b), b)
-        s.conv2 = nn.Conv3d(b, b, k, padding=p, bias=False); s.norm2 = nn.GroupNorm(min(8, b), b)
-        s.shortcut = nn.Conv3d(a, b, 1, bias=False) if a != b else None
-    def forward(s, x):
-        y = s.norm2(s.conv2(F.relu(s.norm1(s.conv1(x)))))
-        return F.relu(y + (x if s.shortcut is None else s.shortcut(x)))
-
-
-K = [(1, 3, 3), (1, 3, 3), (3, 3, 3), (3, 3, 3)]; POOL = [(1, 2, 2), (1, 2, 2), (2, 2, 2)]
-class UNet(nn.Module):
-    def __init__(s):
-        super().__init__(); c = [F0 << i for i in range(4)]
-        s.enc = nn.ModuleList([Block(1 if i == 0 else c[i - 1], c[i], K[i]) for i in range(4)])
-        s.up = nn.ModuleList([nn.ConvTranspose3d(c[i + 1], c[i], POOL[i], stride=POOL[i]) for i in range(3)])
-        s.dec = nn.ModuleList([Block(2 * c[i], c[i], K[i]) for i in range(3)]); s.head = nn.Conv3d(c[0], 1, 1)
-    def forward(s, x):
-        skips = []
-        for i, e in enumerate(s.enc):
-            x = e(x)
-            if i < 3: skips.append(x); x = F.max_pool3d(x, POOL[i], POOL[i])
-        for i in reversed(range(3)): x = s.dec[i](torch.cat([skips[i], s.up[i](x)], 1))
-        return s.head(x)
-
-
 raw1, lab1 = load(1)
 Z, Y, X = raw1.shape
-net = UNet()
+net = UNet(F0)
 print('parameters', sum(p.numel() for p in net.parameters()), flush=True)
 opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=1e-4)
 
