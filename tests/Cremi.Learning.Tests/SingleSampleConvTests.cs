@@ -63,6 +63,8 @@ public sealed class SingleSampleConvTests
         using var scope = NewDisposeScope();
         manual_seed(5);
         using var net = ModelSpec.Unet(filters: 4, depth: 3).Build();
+        // The top level's second convolution (4→4, 1×3×3 on 8×32×32) must take the grouped form, or this test says nothing.
+        Assert.True(SingleSampleConv.Applies(empty(new long[] { 1, 4, 8, 32, 32 }), empty(new long[] { 4, 4, 1, 3, 3 })));
         var pair = randn(new long[] { 2, 1, 8, 32, 32 });
         var target = (rand(new long[] { 2, 1, 8, 32, 32 }) > 0.9).to(float32);
         var alone = net.forward(pair.narrow(0, 0, 1));

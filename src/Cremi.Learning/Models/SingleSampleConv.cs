@@ -34,13 +34,17 @@ public static class SingleSampleConv
     /// channels, a kernel larger than 1×1×1 (libtorch's own choice for those is fine) and not wider than 3 on both
     /// in-plane axes.
     /// </summary>
-    public static bool Applies(Tensor input, Tensor weight) =>
-        input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32 && input.dim() == 5
-        && input.shape[0] == 1 && input.shape[1] >= 2 && weight.shape[0] % 2 == 0
-        && input.shape[2] * input.shape[3] * input.shape[4] >= MinVoxels
-        && weight.shape[2] * weight.shape[3] * weight.shape[4] > 1
-        && !(weight.shape[3] > 3 && weight.shape[4] > 3)
-        && input.shape[1] * input.shape[2] * input.shape[3] <= OneDnnThreshold;
+    public static bool Applies(Tensor input, Tensor weight)
+    {
+        if (input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32 || input.dim() != 5) return false;
+        // Each `shape` read copies the sizes out of libtorch: once per tensor, as this runs before every convolution.
+        var (n, k) = (input.shape, weight.shape);
+        return n[0] == 1 && n[1] >= 2 && k[0] % 2 == 0
+            && n[2] * n[3] * n[4] >= MinVoxels
+            && k[2] * k[3] * k[4] > 1
+            && !(k[3] > 3 && k[4] > 3)
+            && n[1] * n[2] * n[3] <= OneDnnThreshold;
+    }
 
     /// <summary><c>functional.conv3d(input, weight, bias, padding)</c> (stride and dilation 1), on oneDNN for one sample.</summary>
     public static Tensor Conv3d(Tensor input, Tensor weight, Tensor? bias, long[] padding)
