@@ -16,6 +16,8 @@ public sealed class CremiFile : IDisposable
     private readonly IH5Dataset? _raw;
     private readonly IH5Dataset? _clefts;
     private readonly IH5Dataset? _predictions;
+    private readonly CommonRegion _region;
+    private readonly Dictionary<string, Shape3> _storedShapes;
 
     private CremiFile(string path, NativeFile file)
     {
@@ -36,17 +38,10 @@ public sealed class CremiFile : IDisposable
             Layout = CremiLayoutKind.PythonToolMask;
         }
 
-        var shapes = new List<(string Name, Shape3 Shape)>();
-        if (_raw is not null) shapes.Add((RawDatasetPath!, Validate(_raw, RawDatasetPath!, DatasetRole.Raw)));
-        if (_clefts is not null) shapes.Add((CleftsDatasetPath!, Validate(_clefts, CleftsDatasetPath!, DatasetRole.Labels)));
-        if (_predictions is not null) shapes.Add((PredictionsDatasetPath!, Validate(_predictions, PredictionsDatasetPath!, DatasetRole.Predictions)));
-
-        // Every volume of one file describes the same voxels; a mismatch (e.g. CREMI's padded raw with unpadded
-        // labels) would silently misalign labels and images.
-        Shape = shapes[0].Shape;
-        foreach (var (name, shape) in shapes.Skip(1))
-            if (shape != Shape)
-                throw Fail($"'{name}' has shape {shape} but '{shapes[0].Name}' has {Shape}");
+        var stored = new List<StoredVolume>();
+        if (_raw is not null) stored.Add(Stored(_raw, RawDatasetPath!, DatasetRole.Raw));
+        if (_clefts is not null) stored.Add(Stored(_clefts, CleftsDatasetPath!, DatasetRole.Labels));
+        if (_predictions is not null) stored.Add(Stored(_predictions, PredictionsDatasetPath!, DatasetRole.Predictions));
 
         var owners = new List<(IH5Object Owner, string Name)>();
         if (_raw is not null) owners.Add((_raw, RawDatasetPath!));
@@ -58,12 +53,27 @@ public sealed class CremiFile : IDisposable
         var resolution = FindTriple(owners, CremiPaths.ResolutionAttribute, positive: true);
         ResolutionWasDefaulted = resolution is null;
         Resolution = resolution is { } r ? new VoxelSize(r[0], r[1], r[2]) : VoxelSize.Cremi;
-        Offset = FindTriple(owners, CremiPaths.OffsetAttribute, positive: false) is { } o
+        var fileOffset = FindTriple(owners, CremiPaths.OffsetAttribute, positive: false) is { } o
             ? new Offset3(o[0], o[1], o[2])
             : Offset3.Zero;
 
+        // Every volume of one file describes the same voxels: a padded raw with unpadded labels (CREMI's padded
+        // samples) is read where the labels lie, by their offsets; shapes that nothing places are refused, since
+        // reading both from voxel 0 would silently pair labels with the wrong tissue.
+        try
+        {
+            _region = CommonRegion.Of(stored, Resolution, fileOffset);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Fail(e.Message, e);
+        }
+        _storedShapes = stored.ToDictionary(v => v.Name, v => v.Shape);
+        Shape = _region.Shape;
+        Offset = _region.Offset;
+
         Provenance = H5Attributes.ReadStrings(file);
-        if (_raw is not null && !H5TypeNames.IsUInt8(_raw.Type)) RawIntensity = RawIntensityWindow.Measure(_raw, Shape); // a damaged file fails here, in Open
+        if (_raw is not null && !H5TypeNames.IsUInt8(_raw.Type)) RawIntensity = RawIntensityWindow.Measure(_raw, _storedShapes[RawDatasetPath!]); // a damaged file fails here, in Open
     }
 
     private enum DatasetRole { Raw, Labels, Predictions }
@@ -76,8 +86,24 @@ public sealed class CremiFile : IDisposable
 
     public CremiLayoutKind Layout { get; }
 
-    /// <summary>The shape shared by all volumes of the file.</summary>
+    /// <summary>
+    /// The shape shared by all volumes of the file: for a padded file (a raw image larger than its labels, placed by
+    /// `offset` attributes) the region they share, which every read addresses from (0,0,0).
+    /// </summary>
     public Shape3 Shape { get; }
+
+    /// <summary>
+    /// For a padded file, what is read where, e.g. "volumes/raw 200x3072x3072 is read from voxel (38,911,911)"; null
+    /// when every volume is read whole.
+    /// </summary>
+    public string? RegionNote => _region.IsCropped
+        ? string.Join("; ", _storedShapes.Where(v => _region.StartOf(v.Key) != default || v.Value != Shape)
+            .Select(v => $"{v.Key} {v.Value} is read from voxel {Position(_region.StartOf(v.Key))}")) + $" (the {Shape} that all volumes share)"
+        : null;
+
+    private Shape3 RawStart => _region.StartOf(RawDatasetPath!);
+
+    private static string Position(Shape3 start) => $"({start.Z},{start.Y},{start.X})";
 
     /// <summary>From the `resolution` attribute (z, y, x nm), or <see cref="VoxelSize.Cremi"/> when none exists.</summary>
     public VoxelSize Resolution { get; }
@@ -85,7 +111,8 @@ public sealed class CremiFile : IDisposable
     /// <summary>True when no `resolution` attribute was found and 40,4,4 nm was assumed: the CLI should warn.</summary>
     public bool ResolutionWasDefaulted { get; }
 
-    /// <summary>From the `offset` attribute (z, y, x nm), zero when none exists.</summary>
+    /// <summary>From the `offset` attribute (z, y, x nm), zero when none exists; for a padded file the offset of the
+    /// shared region.</summary>
     public Offset3 Offset { get; }
 
     public bool HasRaw => _raw is not null;
@@ -150,8 +177,8 @@ public sealed class CremiFile : IDisposable
     {
         Require(CremiDatasets.Raw);
         return ReadBlock(RawDatasetPath!, z0, y0, x0, block, () => RawIntensity is { } window
-            ? window.ReadMapped(_raw!, Shape, z0, y0, x0, block)
-            : H5BlockReader.Read<byte>(_raw!, Shape, z0, y0, x0, block));
+            ? window.ReadMapped(_raw!, _storedShapes[RawDatasetPath!], z0 + RawStart.Z, y0 + RawStart.Y, x0 + RawStart.X, block)
+            : H5BlockReader.Read<byte>(_raw!, _storedShapes[RawDatasetPath!], z0 + RawStart.Z, y0 + RawStart.Y, x0 + RawStart.X, block));
     }
 
     /// <summary>
@@ -165,7 +192,8 @@ public sealed class CremiFile : IDisposable
         Require(CremiDatasets.Clefts);
         return ReadBlock(CleftsDatasetPath!, z0, y0, x0, block, () =>
         {
-            var labels = H5BlockReader.ReadLabels(_clefts!, Shape, z0, y0, x0, block);
+            var start = _region.StartOf(CleftsDatasetPath!);
+            var labels = H5BlockReader.ReadLabels(_clefts!, _storedShapes[CleftsDatasetPath!], z0 + start.Z, y0 + start.Y, x0 + start.X, block);
             if (Layout == CremiLayoutKind.PythonToolMask)
                 for (var i = 0; i < labels.Length; i++)
                     if (labels[i] == 0) labels[i] = CleftLabel.Background;
@@ -180,7 +208,11 @@ public sealed class CremiFile : IDisposable
     {
         Require(CremiDatasets.Predictions);
         return ReadBlock(PredictionsDatasetPath!, z0, y0, x0, block,
-            () => H5BlockReader.Read<byte>(_predictions!, Shape, z0, y0, x0, block));
+            () =>
+            {
+                var start = _region.StartOf(PredictionsDatasetPath!);
+                return H5BlockReader.Read<byte>(_predictions!, _storedShapes[PredictionsDatasetPath!], z0 + start.Z, y0 + start.Y, x0 + start.X, block);
+            });
     }
 
     /// <summary>
@@ -258,6 +290,11 @@ public sealed class CremiFile : IDisposable
         }
         return false;
     }
+
+    /// <summary>A validated dataset with its own `offset` attribute (the file-wide one is looked up separately).</summary>
+    private StoredVolume Stored(IH5Dataset dataset, string name, DatasetRole role) =>
+        new(name, Validate(dataset, name, role),
+            FindTriple([(dataset, name)], CremiPaths.OffsetAttribute, positive: false) is { } o ? new Offset3(o[0], o[1], o[2]) : null);
 
     private Shape3 Validate(IH5Dataset dataset, string name, DatasetRole role)
     {

@@ -15,7 +15,8 @@ public sealed record CremiInfo(
     IReadOnlyList<string> Groups,
     IReadOnlyDictionary<string, string> Provenance,
     CremiCleftStatistics? Clefts,
-    RawIntensityWindow? RawIntensity = null);
+    RawIntensityWindow? RawIntensity = null,
+    string? Region = null);
 
 /// <summary>One dataset anywhere in the file (not only the CREMI volumes).</summary>
 /// <param name="Path">Full path without the leading slash, e.g. "volumes/labels/neuron_ids".</param>

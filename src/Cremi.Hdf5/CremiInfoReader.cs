@@ -25,7 +25,7 @@ public static class CremiInfoReader
 
         var statistics = countClefts && file.HasClefts ? CountClefts(file) : null;
         return new CremiInfo(path, file.Layout, file.Shape, file.Resolution, file.ResolutionWasDefaulted, file.Offset,
-            file.Datasets, datasets, groups, file.Provenance, statistics, file.RawIntensity);
+            file.Datasets, datasets, groups, file.Provenance, statistics, file.RawIntensity, file.RegionNote);
     }
 
     private static void Walk(IH5Group group, string prefix, List<CremiDatasetInfo> datasets, List<string> groups)

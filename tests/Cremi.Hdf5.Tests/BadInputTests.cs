@@ -152,7 +152,36 @@ public class BadInputTests
         {
             ["volumes"] = new H5Group { ["raw"] = new byte[10, 20, 30], ["labels"] = new H5Group { ["clefts"] = new ulong[10, 20, 20] } },
         });
-        Assert.Equal("'volumes/labels/clefts' has shape 10x20x20 but 'volumes/raw' has 10x20x30", OpenFails(path).Problem);
+        Assert.Equal("'volumes/labels/clefts' has shape 10x20x20 but 'volumes/raw' has 10x20x30, and no 'offset' attribute " +
+                     "on them says where one lies inside the other", OpenFails(path).Problem);
+    }
+
+    [Fact]
+    public void Labels_whose_offset_places_them_outside_the_raw_are_refused()
+    {
+        using var folder = new TempFolder();
+        var clefts = new H5Dataset(new ulong[2, 4, 4]) { Attributes = { ["offset"] = new[] { 0.0, 40.0, 0.0 } } };
+        var path = Make(folder, new H5File
+        {
+            ["volumes"] = new H5Group { ["raw"] = new byte[4, 10, 10], ["labels"] = new H5Group { ["clefts"] = clefts } },
+            Attributes = { ["resolution"] = new[] { 40.0, 4.0, 4.0 } },
+        });
+        Assert.Equal("the volumes do not overlap: 'volumes/raw' 4x10x10 at no offset (0, 0, 0), " +
+                     "'volumes/labels/clefts' 2x4x4 at (0, 40, 0) nm", OpenFails(path).Problem);
+    }
+
+    [Fact]
+    public void Labels_placed_between_voxels_are_refused()
+    {
+        using var folder = new TempFolder();
+        var clefts = new H5Dataset(new ulong[2, 4, 4]) { Attributes = { ["offset"] = new[] { 40.0, 6.0, 8.0 } } };
+        var path = Make(folder, new H5File
+        {
+            ["volumes"] = new H5Group { ["raw"] = new byte[4, 10, 10], ["labels"] = new H5Group { ["clefts"] = clefts } },
+            Attributes = { ["resolution"] = new[] { 40.0, 4.0, 4.0 } },
+        });
+        Assert.Equal("'volumes/labels/clefts' has offset (40, 6, 8) nm, not a whole number of voxels of 40,4,4 nm",
+            OpenFails(path).Problem);
     }
 
     [Fact]

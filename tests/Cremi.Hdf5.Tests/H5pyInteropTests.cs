@@ -72,6 +72,34 @@ public class H5pyInteropTests
     }
 
     [Fact]
+    public void A_padded_cremi_file_reads_the_region_its_labels_cover_with_the_raw_under_them()
+    {
+        var expected = Fixtures.Json("cremi_padded_sample.expected.json");
+        var path = Fixtures.PathOf("cremi_padded_sample.hdf");
+        using var file = CremiFile.Open(path);
+
+        Assert.Equal(Shape(expected.GetProperty("shape")), file.Shape);
+        Assert.Equal(new Offset3(160, 40, 48), file.Offset);
+        Assert.Equal(expected.GetProperty("raw_sha256").GetString(), Hashes.Sha256(file.ReadRaw().Data));
+        Assert.Equal(expected.GetProperty("clefts_sha256").GetString(), Hashes.Sha256(file.ReadClefts().Data));
+        Assert.Equal("volumes/raw 20x64x72 is read from voxel (4,10,12) (the 12x40x48 that all volumes share)", file.RegionNote);
+
+        var block = expected.GetProperty("block");
+        var start = block.GetProperty("start").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var raw = file.ReadRaw(start[0], start[1], start[2], Shape(block.GetProperty("shape")));
+        var clefts = file.ReadClefts(start[0], start[1], start[2], Shape(block.GetProperty("shape")));
+        Assert.Equal(block.GetProperty("raw_sha256").GetString(), Hashes.Sha256(raw.Data));
+        Assert.Equal(block.GetProperty("clefts_sha256").GetString(), Hashes.Sha256(clefts.Data));
+        Assert.Equal(new Offset3(160 + 40, 40 + 6 * 4, 48 + 3 * 4), raw.Offset);
+        Assert.Equal(raw.Offset, clefts.Offset);
+
+        var info = CremiInfoReader.Read(path);
+        Assert.Equal(file.RegionNote, info.Region);
+        Assert.Equal(expected.GetProperty("cleft_voxels").GetInt64(), info.Clefts!.CleftVoxels);
+        Assert.Null(CremiInfoReader.Read(Fixtures.PathOf("cremi_sample.hdf")).Region);
+    }
+
+    [Fact]
     public void The_python_tool_mask_reads_as_cleft_id_1_on_background()
     {
         var expected = Fixtures.Json("segmentation_mask.expected.json");

@@ -31,5 +31,22 @@ public sealed class InfoOnH5pyFileTests
         Assert.Contains("annotations/presynaptic_site/partners", datasets);
     }
 
+    [Fact]
+    public void Info_on_a_padded_cremi_file_reports_the_labelled_region_and_where_the_raw_is_read()
+    {
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, "cremi_padded_sample.expected.json")));
+        var run = CliRun.Of("info", Path.Combine(Fixtures, "cremi_padded_sample.hdf"), "--json");
+        Assert.Equal(0, run.ExitCode);
+        using var actual = JsonDocument.Parse(run.Output);
+        var (e, a) = (expected.RootElement, actual.RootElement);
+
+        Assert.Equal(Numbers(e.GetProperty("shape")), Numbers(a.GetProperty("shape")));
+        Assert.Equal(Numbers(e.GetProperty("offset")), Numbers(a.GetProperty("offset")));
+        Assert.Equal(e.GetProperty("cleft_voxels").GetInt64(), a.GetProperty("clefts").GetProperty("voxels").GetInt64());
+        Assert.StartsWith("volumes/raw 20x64x72 is read from voxel (4,10,12)", a.GetProperty("region").GetString());
+        using var unpadded = JsonDocument.Parse(CliRun.Of("info", Path.Combine(Fixtures, "cremi_sample.hdf"), "--json").Output);
+        Assert.Equal(JsonValueKind.Null, unpadded.RootElement.GetProperty("region").ValueKind);
+    }
+
     private static double[] Numbers(JsonElement array) => array.EnumerateArray().Select(v => v.GetDouble()).ToArray();
 }

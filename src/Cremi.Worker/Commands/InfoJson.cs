@@ -15,7 +15,8 @@ internal sealed record InfoJson(
     IReadOnlyList<InfoJson.Dataset> Datasets,
     IReadOnlyList<string> Groups,
     IReadOnlyDictionary<string, string> Provenance,
-    InfoJson.CleftCounts? Clefts)
+    InfoJson.CleftCounts? Clefts,
+    string? Region)
 {
     public static JsonSerializerOptions Options { get; } = new()
     {
@@ -42,5 +43,6 @@ internal sealed record InfoJson(
         info.Clefts is { } c
             ? new CleftCounts(c.DistinctCleftIds, c.CleftVoxels, c.IgnoreVoxels,
                 c.VoxelsPerCleft.ToDictionary(p => p.Key.ToString(), p => p.Value))
-            : null);
+            : null,
+        info.Region);
 }

@@ -15,6 +15,7 @@ internal static class InfoTables
         summary.AddRow("resolution", info.Resolution + (info.ResolutionWasDefaulted ? " (assumed)" : ""));
         if (info.RawIntensity is { } mapping) summary.AddRow("raw grey values", Markup.Escape(mapping.ToString()));
         summary.AddRow("offset (nm)", $"{info.Offset.Z:G},{info.Offset.Y:G},{info.Offset.X:G}");
+        if (info.Region is { } region) summary.AddRow("region", Markup.Escape(region));
         if (info.Clefts is { } clefts)
         {
             var fraction = clefts.CleftVoxels / (double)Math.Max(1, info.Shape.Count);

@@ -6,7 +6,9 @@
 1. cremi_sample.hdf (+ .expected.json): a small file in the layout of the real CREMI files, written by h5py:
    chunked, gzip, `volumes/labels/neuron_ids`, an `annotations` group, clefts with known ids and ignore voxels.
 2. segmentation_mask.hdf (+ .expected.json): the Python tool's mask file, dataset `data`, uint8 0/1.
-3. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
+3. cremi_padded_sample.hdf (+ .expected.json): CREMI's padded layout (sample_A_padded_20160501.hdf): the raw image
+   larger than the labels and without an offset, the labels placed inside it by their own `offset` attribute (nm).
+4. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
    (re)made first by the .NET test `DotnetWrittenFixture` (this script runs it with CREMI_HDF5_WRITE_FIXTURE set),
    then summarised here; the .NET test compares a fresh write against this summary.
 The .NET tests never need Python; this script only reproduces the committed files.
@@ -102,6 +104,40 @@ def make_cremi_sample():
     write_json("cremi_sample.expected.json", expected)
 
 
+def make_padded_sample():
+    """As CREMI's padded training samples: raw 200x3072x3072 with only a resolution, labels 125x1250x1250 with
+    resolution and offset (1520, 3644, 3644) nm for sample A. Here small: raw 20x64x72, labels 12x40x48 at voxel
+    (4, 10, 12) of the raw."""
+    path = os.path.join(HERE, "cremi_padded_sample.hdf")
+    raw_shape, label_shape, start = (20, 64, 72), (12, 40, 48), (4, 10, 12)
+    rng = np.random.RandomState(20261127)
+    raw = rng.randint(0, 256, size=raw_shape).astype(np.uint8)
+    clefts = np.full(label_shape, BACKGROUND, dtype=np.uint64)
+    clefts[3:7, 8:11, 5:30] = 9
+    clefts[0:2, 30:36, 40:48] = 21
+    offset = np.array([start[0] * 40.0, start[1] * 4.0, start[2] * 4.0])
+    with h5py.File(path, "w") as f:
+        r = f.create_dataset("volumes/raw", data=raw, chunks=(4, 32, 32), compression="gzip")
+        r.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+        for name, data in (("volumes/labels/clefts", clefts), ("volumes/labels/neuron_ids", np.zeros(label_shape, np.uint64))):
+            d = f.create_dataset(name, data=data, chunks=(4, 20, 24), compression="gzip")
+            d.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+            d.attrs["offset"] = offset
+    inside = tuple(slice(s, s + n) for s, n in zip(start, label_shape))
+    block = (slice(1, 5), slice(6, 20), slice(3, 40))
+    write_json("cremi_padded_sample.expected.json", {
+        "raw_shape": list(raw_shape),
+        "shape": list(label_shape),
+        "start": list(start),
+        "offset": offset.tolist(),
+        "raw_sha256": sha256(raw[inside]),
+        "clefts_sha256": sha256(clefts),
+        "block": {"start": [1, 6, 3], "shape": [4, 14, 37],
+                  "raw_sha256": sha256(raw[inside][block]), "clefts_sha256": sha256(clefts[block])},
+        "cleft_voxels": int((clefts != BACKGROUND).sum()),
+    })
+
+
 def make_python_tool_mask():
     """As generate.py writes it: h5py defaults (contiguous, no compression), one dataset `data`, no attributes."""
     path = os.path.join(HERE, "segmentation_mask.hdf")
@@ -151,6 +187,7 @@ def write_json(name, value):
 
 if __name__ == "__main__":
     make_cremi_sample()
+    make_padded_sample()
     make_python_tool_mask()
     if "--skip-dotnet" not in sys.argv:
         summarise_dotnet_written()
