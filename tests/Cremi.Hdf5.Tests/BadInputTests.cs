@@ -156,32 +156,19 @@ public class BadInputTests
                      "on them says where one lies inside the other", OpenFails(path).Problem);
     }
 
-    [Fact]
-    public void Labels_whose_offset_places_them_outside_the_raw_are_refused()
+    [Theory]
+    [InlineData(0.0, 40.0, 0.0, "the volumes do not overlap: 'volumes/raw' 4x10x10 at no offset (0, 0, 0), 'volumes/labels/clefts' 2x4x4 at (0, 40, 0) nm")]
+    [InlineData(40.0, 6.0, 8.0, "'volumes/labels/clefts' has offset (40, 6, 8) nm, not a whole number of voxels of 40,4,4 nm")]
+    public void Labels_placed_outside_the_raw_or_between_its_voxels_are_refused(double z, double y, double x, string problem)
     {
         using var folder = new TempFolder();
-        var clefts = new H5Dataset(new ulong[2, 4, 4]) { Attributes = { ["offset"] = new[] { 0.0, 40.0, 0.0 } } };
+        var clefts = new H5Dataset(new ulong[2, 4, 4]) { Attributes = { ["offset"] = new[] { z, y, x } } };
         var path = Make(folder, new H5File
         {
             ["volumes"] = new H5Group { ["raw"] = new byte[4, 10, 10], ["labels"] = new H5Group { ["clefts"] = clefts } },
             Attributes = { ["resolution"] = new[] { 40.0, 4.0, 4.0 } },
         });
-        Assert.Equal("the volumes do not overlap: 'volumes/raw' 4x10x10 at no offset (0, 0, 0), " +
-                     "'volumes/labels/clefts' 2x4x4 at (0, 40, 0) nm", OpenFails(path).Problem);
-    }
-
-    [Fact]
-    public void Labels_placed_between_voxels_are_refused()
-    {
-        using var folder = new TempFolder();
-        var clefts = new H5Dataset(new ulong[2, 4, 4]) { Attributes = { ["offset"] = new[] { 40.0, 6.0, 8.0 } } };
-        var path = Make(folder, new H5File
-        {
-            ["volumes"] = new H5Group { ["raw"] = new byte[4, 10, 10], ["labels"] = new H5Group { ["clefts"] = clefts } },
-            Attributes = { ["resolution"] = new[] { 40.0, 4.0, 4.0 } },
-        });
-        Assert.Equal("'volumes/labels/clefts' has offset (40, 6, 8) nm, not a whole number of voxels of 40,4,4 nm",
-            OpenFails(path).Problem);
+        Assert.Equal(problem, OpenFails(path).Problem);
     }
 
     [Fact]
