@@ -306,7 +306,7 @@ public sealed class CremiFile : IDisposable
             throw Fail($"dataset '{name}' has type {H5TypeNames.Of(type)}, expected a grey-value image (uint8, or an integer or float type mapped to uint8)");
         if (role == DatasetRole.Predictions && !H5TypeNames.IsUInt8(type))
             throw Fail($"dataset '{name}' has type {H5TypeNames.Of(type)}, expected uint8");
-        if (role == DatasetRole.Labels && !H5TypeNames.IsInteger(type))
+        if (role == DatasetRole.Labels && H5TypeNames.IntegerStorage(type) is null)
             throw Fail($"dataset '{name}' has type {H5TypeNames.Of(type)}, expected integer labels (uint64)");
 
         if (dims.Any(d => d == 0 || d > int.MaxValue))

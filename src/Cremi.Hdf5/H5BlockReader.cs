@@ -20,12 +20,14 @@ internal static class H5BlockReader
     }
 
     /// <summary>
-    /// Reads any 1-, 2-, 4- or 8-byte integer dataset as uint64 labels. Signed values are converted bit for bit
-    /// after sign extension, so the -1 and -2 that some tools write land on CREMI's background and ignore ids.
+    /// Reads any 1-, 2-, 4- or 8-byte integer dataset (or an enum of one, such as h5py's bool) as uint64 labels.
+    /// Signed values are converted bit for bit after sign extension, so the -1 and -2 that some tools write land on
+    /// CREMI's background and ignore ids.
     /// </summary>
     public static ulong[] ReadLabels(IH5Dataset dataset, Shape3 full, int z0, int y0, int x0, Shape3 block)
     {
-        var type = dataset.Type;
+        var type = H5TypeNames.IntegerStorage(dataset.Type)
+            ?? throw new NotSupportedException($"labels of type {H5TypeNames.Of(dataset.Type)}");
         var signed = type.FixedPoint.IsSigned;
         switch (type.Size)
         {

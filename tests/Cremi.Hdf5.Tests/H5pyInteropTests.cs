@@ -100,6 +100,24 @@ public class H5pyInteropTests
     }
 
     [Fact]
+    public void Clefts_saved_as_a_numpy_bool_array_read_as_id_1_on_background()
+    {
+        var expected = Fixtures.Json("bool_clefts.expected.json");
+        Assert.Equal("enum", expected.GetProperty("stored_as").GetString()); // what h5py makes of a bool array
+        var path = Fixtures.PathOf("bool_clefts.hdf");
+        using var file = CremiFile.Open(path);
+
+        var clefts = file.ReadClefts().Data;
+        Assert.Equal(expected.GetProperty("true_voxels").GetInt64(), clefts.LongCount(CleftLabel.IsCleft));
+        Assert.All(clefts, v => Assert.True(v is 0 or 1));
+        Assert.Equal(expected.GetProperty("mask_sha256").GetString(), Hashes.Sha256(clefts.Select(v => (byte)v).ToArray()));
+
+        var info = CremiInfoReader.Read(path);
+        Assert.Equal(expected.GetProperty("true_voxels").GetInt64(), info.Clefts!.CleftVoxels);
+        Assert.Equal("enum(int8)", info.Datasets.Single(d => d.Path == "volumes/labels/clefts").DataType);
+    }
+
+    [Fact]
     public void The_python_tool_mask_reads_as_cleft_id_1_on_background()
     {
         var expected = Fixtures.Json("segmentation_mask.expected.json");

@@ -8,7 +8,9 @@
 2. segmentation_mask.hdf (+ .expected.json): the Python tool's mask file, dataset `data`, uint8 0/1.
 3. cremi_padded_sample.hdf (+ .expected.json): CREMI's padded layout (sample_A_padded_20160501.hdf): the raw image
    larger than the labels and without an offset, the labels placed inside it by their own `offset` attribute (nm).
-4. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
+4. bool_clefts.hdf (+ .expected.json): cleft labels saved as a NumPy bool array, which h5py stores as an HDF5 enum
+   of int8 (FALSE = 0, TRUE = 1).
+5. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
    (re)made first by the .NET test `DotnetWrittenFixture` (this script runs it with CREMI_HDF5_WRITE_FIXTURE set),
    then summarised here; the .NET test compares a fresh write against this summary.
 The .NET tests never need Python; this script only reproduces the committed files.
@@ -138,6 +140,26 @@ def make_padded_sample():
     })
 
 
+def make_bool_clefts():
+    path = os.path.join(HERE, "bool_clefts.hdf")
+    shape = (4, 20, 24)
+    mask = np.zeros(shape, dtype=bool)
+    mask[1:3, 5:8, 5:15] = True
+    mask[3, 12:14, 2:22] = True
+    with h5py.File(path, "w") as f:
+        f.create_dataset("volumes/raw", data=np.arange(np.prod(shape), dtype=np.int64).reshape(shape).astype(np.uint8))
+        f.create_dataset("volumes/labels/clefts", data=mask, chunks=(2, 10, 12), compression="gzip")
+    with h5py.File(path, "r") as f:
+        h5type = f["volumes/labels/clefts"].id.get_type()
+        kind = {h5py.h5t.ENUM: "enum"}.get(h5type.get_class(), str(h5type.get_class()))
+    write_json("bool_clefts.expected.json", {
+        "shape": list(shape),
+        "stored_as": kind,
+        "true_voxels": int(mask.sum()),
+        "mask_sha256": sha256(mask.astype(np.uint8)),
+    })
+
+
 def make_python_tool_mask():
     """As generate.py writes it: h5py defaults (contiguous, no compression), one dataset `data`, no attributes."""
     path = os.path.join(HERE, "segmentation_mask.hdf")
@@ -188,6 +210,7 @@ def write_json(name, value):
 if __name__ == "__main__":
     make_cremi_sample()
     make_padded_sample()
+    make_bool_clefts()
     make_python_tool_mask()
     if "--skip-dotnet" not in sys.argv:
         summarise_dotnet_written()
