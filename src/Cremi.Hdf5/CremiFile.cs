@@ -101,7 +101,12 @@ public sealed class CremiFile : IDisposable
             .Select(v => $"{v.Key} {v.Value} is read from voxel {Position(_region.StartOf(v.Key))}")) + $" (the {Shape} that all volumes share)"
         : null;
 
-    private Shape3 RawStart => _region.StartOf(RawDatasetPath!);
+    /// <summary>A dataset's stored shape and where a block at (z0, y0, x0) of the shared region starts in it.</summary>
+    private (Shape3 Stored, int Z, int Y, int X) Placement(string dataset, int z0, int y0, int x0)
+    {
+        var start = _region.StartOf(dataset);
+        return (_storedShapes[dataset], z0 + start.Z, y0 + start.Y, x0 + start.X);
+    }
 
     private static string Position(Shape3 start) => $"({start.Z},{start.Y},{start.X})";
 
@@ -176,9 +181,10 @@ public sealed class CremiFile : IDisposable
     public Volume<byte> ReadRaw(int z0, int y0, int x0, Shape3 block)
     {
         Require(CremiDatasets.Raw);
+        var (stored, z, y, x) = Placement(RawDatasetPath!, z0, y0, x0);
         return ReadBlock(RawDatasetPath!, z0, y0, x0, block, () => RawIntensity is { } window
-            ? window.ReadMapped(_raw!, _storedShapes[RawDatasetPath!], z0 + RawStart.Z, y0 + RawStart.Y, x0 + RawStart.X, block)
-            : H5BlockReader.Read<byte>(_raw!, _storedShapes[RawDatasetPath!], z0 + RawStart.Z, y0 + RawStart.Y, x0 + RawStart.X, block));
+            ? window.ReadMapped(_raw!, stored, z, y, x, block)
+            : H5BlockReader.Read<byte>(_raw!, stored, z, y, x, block));
     }
 
     /// <summary>
@@ -190,10 +196,10 @@ public sealed class CremiFile : IDisposable
     public Volume<ulong> ReadClefts(int z0, int y0, int x0, Shape3 block)
     {
         Require(CremiDatasets.Clefts);
+        var (stored, z, y, x) = Placement(CleftsDatasetPath!, z0, y0, x0);
         return ReadBlock(CleftsDatasetPath!, z0, y0, x0, block, () =>
         {
-            var start = _region.StartOf(CleftsDatasetPath!);
-            var labels = H5BlockReader.ReadLabels(_clefts!, _storedShapes[CleftsDatasetPath!], z0 + start.Z, y0 + start.Y, x0 + start.X, block);
+            var labels = H5BlockReader.ReadLabels(_clefts!, stored, z, y, x, block);
             if (Layout == CremiLayoutKind.PythonToolMask)
                 for (var i = 0; i < labels.Length; i++)
                     if (labels[i] == 0) labels[i] = CleftLabel.Background;
@@ -207,12 +213,9 @@ public sealed class CremiFile : IDisposable
     public Volume<byte> ReadPredictions(int z0, int y0, int x0, Shape3 block)
     {
         Require(CremiDatasets.Predictions);
+        var (stored, z, y, x) = Placement(PredictionsDatasetPath!, z0, y0, x0);
         return ReadBlock(PredictionsDatasetPath!, z0, y0, x0, block,
-            () =>
-            {
-                var start = _region.StartOf(PredictionsDatasetPath!);
-                return H5BlockReader.Read<byte>(_predictions!, _storedShapes[PredictionsDatasetPath!], z0 + start.Z, y0 + start.Y, x0 + start.X, block);
-            });
+            () => H5BlockReader.Read<byte>(_predictions!, stored, z, y, x, block));
     }
 
     /// <summary>
