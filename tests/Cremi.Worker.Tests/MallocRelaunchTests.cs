@@ -50,7 +50,7 @@ public sealed class MallocRelaunchTests
     private static JsonElement Report(CremiProcess run)
     {
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Output}\n{run.Errors}");
-        return JsonDocument.Parse(run.Output[run.Output.IndexOf('{')..]).RootElement;
+        return JsonDocument.Parse(run.Output).RootElement; // --json prints the document alone, nothing before it
     }
 
     private static double Faults(JsonElement report) => report.GetProperty("minor_page_faults_per_window").GetDouble();

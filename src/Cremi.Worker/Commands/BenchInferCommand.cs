@@ -78,7 +78,12 @@ public sealed class BenchInferCommand(IAnsiConsole console) : Command<BenchInfer
             GenerationResult? result = null;
             var faultsBefore = ResourceMeter.MinorPageFaults();
             using (var data = CremiFile.Open(dataPath))
-                console.Status().Start("generating", _ => result = generation.Run(data, request, n => windowCount += n, cancellationToken));
+            {
+                void Generate() => result = generation.Run(data, request, n => windowCount += n, cancellationToken);
+                // No status line with --json: without a terminal Spectre prints it as plain text ahead of the document.
+                if (settings.Json) Generate();
+                else console.Status().Start("generating", _ => Generate());
+            }
             var r = result!;
             var faults = ResourceMeter.MinorPageFaults() - faultsBefore;
             var peak = Conv3dPeak.Measure(device);
