@@ -5,6 +5,9 @@ namespace Cremi.Hdf5;
 /// <summary>One volume of a file as stored: its dataset path, shape and `offset` attribute (nm; null when absent).</summary>
 internal readonly record struct StoredVolume(string Name, Shape3 Shape, Offset3? Offset);
 
+/// <summary>A dataset's stored shape and its voxel at the region's (0,0,0).</summary>
+internal readonly record struct PlacedVolume(Shape3 Stored, Shape3 Start);
+
 /// <summary>
 /// The voxels that every volume of a file describes, and where each dataset's first voxel of them lies.
 /// </summary>
@@ -16,13 +19,29 @@ internal readonly record struct StoredVolume(string Name, Shape3 Shape, Offset3?
 /// Volumes of one shape keep the file-wide offset as before: their per-dataset offsets are not trusted to differ
 /// (many tools write the offset on one dataset only).
 /// </remarks>
-internal sealed record CommonRegion(Shape3 Shape, Offset3 Offset, IReadOnlyDictionary<string, Shape3> Starts)
+internal sealed record CommonRegion(Shape3 Shape, Offset3 Offset, IReadOnlyDictionary<string, PlacedVolume> Datasets)
 {
-    /// <summary>How far (in voxels) a dataset's stored volume starts before the region: the voxel read first.</summary>
-    public Shape3 StartOf(string name) => Starts.TryGetValue(name, out var start) ? start : default;
+    /// <summary>The dataset's stored shape and where a block at (z0, y0, x0) of the region starts in it.</summary>
+    public (Shape3 Stored, int Z, int Y, int X) Place(string dataset, int z0, int y0, int x0)
+    {
+        var (stored, start) = Datasets[dataset];
+        return (stored, z0 + start.Z, y0 + start.Y, x0 + start.X);
+    }
 
-    /// <summary>True when at least one dataset is read from a voxel other than its first.</summary>
-    public bool IsCropped => Starts.Values.Any(s => s != default);
+    /// <summary>
+    /// What is read where when some dataset is read only in part, e.g. "volumes/raw 200x3072x3072 is read from voxel
+    /// (38,911,911) (the 125x1250x1250 that all volumes share)"; null when every dataset is read whole.
+    /// </summary>
+    public string? Note
+    {
+        get
+        {
+            var partial = Datasets.Where(d => d.Value.Start != default || d.Value.Stored != Shape)
+                .Select(d => $"{d.Key} {d.Value.Stored} is read from voxel ({d.Value.Start.Z},{d.Value.Start.Y},{d.Value.Start.X})")
+                .ToList();
+            return partial.Count == 0 ? null : string.Join("; ", partial) + $" (the {Shape} that all volumes share)";
+        }
+    }
 
     /// <summary>
     /// The region of <paramref name="volumes"/> (at least one). Same shapes: the whole volume at
@@ -35,7 +54,7 @@ internal sealed record CommonRegion(Shape3 Shape, Offset3 Offset, IReadOnlyDicti
         if (volumes.Count == 0) throw new ArgumentException("no volume", nameof(volumes));
         var first = volumes[0];
         if (volumes.All(v => v.Shape == first.Shape))
-            return new CommonRegion(first.Shape, fileOffset, volumes.ToDictionary(v => v.Name, _ => default(Shape3)));
+            return new CommonRegion(first.Shape, fileOffset, volumes.ToDictionary(v => v.Name, v => new PlacedVolume(v.Shape, default)));
 
         var odd = volumes.First(v => v.Shape != first.Shape);
         if (volumes.All(v => v.Offset is null))
@@ -54,12 +73,12 @@ internal sealed record CommonRegion(Shape3 Shape, Offset3 Offset, IReadOnlyDicti
             throw new InvalidDataException(
                 "the volumes do not overlap: " + string.Join(", ", volumes.Select(v => Describe(v))));
 
-        var starts = boxes.ToDictionary(
+        var placed = boxes.ToDictionary(
             b => b.Volume.Name,
-            b => new Shape3((int)(lo[0] - b.Start[0]), (int)(lo[1] - b.Start[1]), (int)(lo[2] - b.Start[2])));
+            b => new PlacedVolume(b.Volume.Shape, new Shape3((int)(lo[0] - b.Start[0]), (int)(lo[1] - b.Start[1]), (int)(lo[2] - b.Start[2]))));
         var shape = new Shape3((int)(hi[0] - lo[0]), (int)(hi[1] - lo[1]), (int)(hi[2] - lo[2]));
         var offset = new Offset3(lo[0] * resolution.Z, lo[1] * resolution.Y, lo[2] * resolution.X);
-        return new CommonRegion(shape, offset, starts);
+        return new CommonRegion(shape, offset, placed);
     }
 
     /// <summary>The dataset's first voxel in whole voxels of the resolution (0 without an offset).</summary>

@@ -17,7 +17,6 @@ public sealed class CremiFile : IDisposable
     private readonly IH5Dataset? _clefts;
     private readonly IH5Dataset? _predictions;
     private readonly CommonRegion _region;
-    private readonly Dictionary<string, Shape3> _storedShapes;
 
     private CremiFile(string path, NativeFile file)
     {
@@ -68,12 +67,11 @@ public sealed class CremiFile : IDisposable
         {
             throw Fail(e.Message, e);
         }
-        _storedShapes = stored.ToDictionary(v => v.Name, v => v.Shape);
         Shape = _region.Shape;
         Offset = _region.Offset;
 
         Provenance = H5Attributes.ReadStrings(file);
-        if (_raw is not null && !H5TypeNames.IsUInt8(_raw.Type)) RawIntensity = RawIntensityWindow.Measure(_raw, _storedShapes[RawDatasetPath!]); // a damaged file fails here, in Open
+        if (_raw is not null && !H5TypeNames.IsUInt8(_raw.Type)) RawIntensity = RawIntensityWindow.Measure(_raw, _region.Datasets[RawDatasetPath!].Stored); // a damaged file fails here, in Open
     }
 
     private enum DatasetRole { Raw, Labels, Predictions }
@@ -96,19 +94,7 @@ public sealed class CremiFile : IDisposable
     /// For a padded file, what is read where, e.g. "volumes/raw 200x3072x3072 is read from voxel (38,911,911)"; null
     /// when every volume is read whole.
     /// </summary>
-    public string? RegionNote => _region.IsCropped
-        ? string.Join("; ", _storedShapes.Where(v => _region.StartOf(v.Key) != default || v.Value != Shape)
-            .Select(v => $"{v.Key} {v.Value} is read from voxel {Position(_region.StartOf(v.Key))}")) + $" (the {Shape} that all volumes share)"
-        : null;
-
-    /// <summary>A dataset's stored shape and where a block at (z0, y0, x0) of the shared region starts in it.</summary>
-    private (Shape3 Stored, int Z, int Y, int X) Placement(string dataset, int z0, int y0, int x0)
-    {
-        var start = _region.StartOf(dataset);
-        return (_storedShapes[dataset], z0 + start.Z, y0 + start.Y, x0 + start.X);
-    }
-
-    private static string Position(Shape3 start) => $"({start.Z},{start.Y},{start.X})";
+    public string? RegionNote => _region.Note;
 
     /// <summary>From the `resolution` attribute (z, y, x nm), or <see cref="VoxelSize.Cremi"/> when none exists.</summary>
     public VoxelSize Resolution { get; }
@@ -181,7 +167,7 @@ public sealed class CremiFile : IDisposable
     public Volume<byte> ReadRaw(int z0, int y0, int x0, Shape3 block)
     {
         Require(CremiDatasets.Raw);
-        var (stored, z, y, x) = Placement(RawDatasetPath!, z0, y0, x0);
+        var (stored, z, y, x) = _region.Place(RawDatasetPath!, z0, y0, x0);
         return ReadBlock(RawDatasetPath!, z0, y0, x0, block, () => RawIntensity is { } window
             ? window.ReadMapped(_raw!, stored, z, y, x, block)
             : H5BlockReader.Read<byte>(_raw!, stored, z, y, x, block));
@@ -196,7 +182,7 @@ public sealed class CremiFile : IDisposable
     public Volume<ulong> ReadClefts(int z0, int y0, int x0, Shape3 block)
     {
         Require(CremiDatasets.Clefts);
-        var (stored, z, y, x) = Placement(CleftsDatasetPath!, z0, y0, x0);
+        var (stored, z, y, x) = _region.Place(CleftsDatasetPath!, z0, y0, x0);
         return ReadBlock(CleftsDatasetPath!, z0, y0, x0, block, () =>
         {
             var labels = H5BlockReader.ReadLabels(_clefts!, stored, z, y, x, block);
@@ -213,7 +199,7 @@ public sealed class CremiFile : IDisposable
     public Volume<byte> ReadPredictions(int z0, int y0, int x0, Shape3 block)
     {
         Require(CremiDatasets.Predictions);
-        var (stored, z, y, x) = Placement(PredictionsDatasetPath!, z0, y0, x0);
+        var (stored, z, y, x) = _region.Place(PredictionsDatasetPath!, z0, y0, x0);
         return ReadBlock(PredictionsDatasetPath!, z0, y0, x0, block,
             () => H5BlockReader.Read<byte>(_predictions!, stored, z, y, x, block));
     }

@@ -55,6 +55,22 @@ public class AlternativeLayoutTests
     }
 
     [Fact]
+    public void A_raw_image_wider_than_labels_placed_at_its_origin_is_read_where_they_overlap_and_says_so()
+    {
+        using var folder = new TempFolder();
+        var raw = new byte[2, 3, 6];
+        raw[1, 2, 3] = 200;
+        raw[1, 2, 4] = 99; // outside the labels
+        var clefts = new H5Dataset(new ulong[2, 3, 4]) { Attributes = { ["offset"] = new[] { 0.0, 0.0, 0.0 } } };
+        var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["raw"] = raw, ["labels"] = new H5Group { ["clefts"] = clefts } } });
+
+        using var file = CremiFile.Open(path);
+        Assert.Equal(new Shape3(2, 3, 4), file.Shape);
+        Assert.Equal(200, file.ReadRaw()[1, 2, 3]);
+        Assert.Equal("volumes/raw 2x3x6 is read from voxel (0,0,0) (the 2x3x4 that all volumes share)", file.RegionNote);
+    }
+
+    [Fact]
     public void Uint32_labels_are_widened_to_uint64()
     {
         using var folder = new TempFolder();
