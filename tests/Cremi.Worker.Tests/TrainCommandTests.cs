@@ -27,7 +27,7 @@ public sealed class TrainCommandTests
     {
         using var folder = new TempFolder();
         var data = folder.File("fib.hdf");
-        var synth = CliRun.Of("synth", data, "--shape", "24,64,64", "--seed", "5", "--resolution", "8,8,8");
+        var synth = CliRun.Of("synth", data, "--shape", "80,64,64", "--seed", "5", "--resolution", "8,8,8");
         Assert.True(synth.ExitCode == 0, synth.Errors + synth.Output);
         Assert.Contains("8,8,8 nm", synth.Output);
         var output = Path.Combine(folder.Path, "run");
@@ -41,6 +41,26 @@ public sealed class TrainCommandTests
         Assert.Equal(new Cremi.Core.Volumes.Shape3(64, 64, 64), model.Window);
         Assert.All(model.Spec.Pools, p => Assert.Equal(new Cremi.Core.Volumes.Shape3(2, 2, 2), p));
         Assert.Equal("robust", model.Preprocessing); // the default for our own network
+    }
+
+    [Fact]
+    public void The_window_is_planned_no_deeper_than_the_thinnest_volume_trained_on()
+    {
+        using var folder = new TempFolder();
+        var (thin, thick) = (folder.File("thin.hdf"), folder.File("thick.hdf"));
+        Assert.Equal(0, CliRun.Of("synth", thin, "--shape", "10,192,192", "--seed", "2").ExitCode);
+        Assert.Equal(0, CliRun.Of("synth", thick, "--shape", "24,192,192", "--seed", "3").ExitCode);
+        Cremi.Core.Volumes.Shape3 Planned(string[] data, string[] validation) =>
+            Workflows.TrainingRun.Check(new Commands.TrainSettings { Data = data, ValidationFiles = validation }).Options.Window;
+
+        Assert.Equal(new(10, 160, 160), Planned([thin], [thick]));       // all 10 sections train: the window tried by hand
+        Assert.Equal(new(8, 184, 184), Planned([thin], []));             // 8 train, the last 2 validate
+        Assert.Equal(new(16, 128, 128), Planned([thick, thin], [thin])); // the thin file only validates
+        Assert.Equal(new(8, 184, 184), Planned([thick, thin], []));      // the thinnest decides: 8 of its sections train (19 of thick's)
+        Assert.Equal("as deep as the 8 section(s) trained on of the thinnest volume",
+            Workflows.TrainingRun.Check(new Commands.TrainSettings { Data = [thin] }).WindowNote);
+        Assert.Null(Workflows.TrainingRun.Check(new Commands.TrainSettings { Data = [thick], ValidationFiles = [thin] }).WindowNote);
+        Assert.Null(Workflows.TrainingRun.Check(new Commands.TrainSettings { Data = [thin], Window = "8,64,64" }).WindowNote);
     }
 
     [Theory]

@@ -50,45 +50,72 @@ public sealed record AugmentationOptions
     public bool IsNone => this == None;
 
     /// <summary>
-    /// "default", "all", "none", or a comma list of flip, rot90, angle, intensity, missing, shift, elastic (each with its default
-    /// strength).
+    /// "default", "all", "none", or a comma list of flip, rot90, angle, intensity, missing, shift, elastic (each with its
+    /// default strength); a probabilistic one may give its own per-window probability as name=P (missing=0.3), and
+    /// default or all may open the list as its base ("default,missing=0.3").
     /// </summary>
     public static AugmentationOptions Parse(string text)
     {
         var trimmed = text.Trim().ToLowerInvariant();
-        if (trimmed == "all") return All;
-        if (trimmed == "default") return Default;
         if (trimmed is "none" or "") return None;
         var result = None;
-        foreach (var name in trimmed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        var items = trimmed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < items.Length; i++)
         {
+            var (name, probability) = SplitProbability(items[i]);
+            if (name is "default" or "all" && probability is null)
+            {
+                if (i > 0) throw new FormatException($"'{name}' can only open an augmentation list, as in '{name},missing=0.3'");
+                result = name == "all" ? All : Default;
+                continue;
+            }
+            double P(double standard) => probability ?? standard;
             result = name switch
             {
-                "flip" or "flips" => result with { Flips = true },
-                "rot90" or "rotate" => result with { Rotations = true },
-                "angle" => result with { AngleProbability = All.AngleProbability },
-                "intensity" => result with { IntensityProbability = All.IntensityProbability },
-                "missing" => result with { MissingSectionProbability = All.MissingSectionProbability },
-                "shift" => result with { ShiftedSectionProbability = All.ShiftedSectionProbability },
-                "elastic" => result with { ElasticProbability = All.ElasticProbability },
+                "flip" or "flips" when probability is null => result with { Flips = true },
+                "rot90" or "rotate" when probability is null => result with { Rotations = true },
+                "angle" => result with { AngleProbability = P(All.AngleProbability) },
+                "intensity" => result with { IntensityProbability = P(All.IntensityProbability) },
+                "missing" => result with { MissingSectionProbability = P(All.MissingSectionProbability) },
+                "shift" => result with { ShiftedSectionProbability = P(All.ShiftedSectionProbability) },
+                "elastic" => result with { ElasticProbability = P(All.ElasticProbability) },
+                "flip" or "flips" or "rot90" or "rotate" => throw new FormatException(
+                    $"'{items[i]}': {name} takes no probability (flips and quarter turns are drawn uniformly per window)"),
                 _ => throw new FormatException(
-                    $"unknown augmentation '{name}': use default, all, none, or a comma list of flip, rot90, angle, intensity, missing, shift, elastic"),
+                    $"unknown augmentation '{name}': use default, all, none, or a comma list of flip, rot90, angle, intensity, missing, shift, elastic (name=P sets a probability)"),
             };
         }
         return result;
     }
 
+    private static (string Name, double? Probability) SplitProbability(string item)
+    {
+        var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length == 1) return (item, null);
+        if (!double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p)
+            || p is < 0 or > 1 || double.IsNaN(p))
+            throw new FormatException($"'{item}': the probability of {parts[0]} must be a number from 0 to 1");
+        return (parts[0], p);
+    }
+
+    /// <summary>The list in <see cref="Parse"/>'s notation; a probability other than the standard one is written as name=P.</summary>
     public override string ToString()
     {
         if (IsNone) return "none";
         var names = new List<string>();
         if (Flips) names.Add("flip");
         if (Rotations) names.Add("rot90");
-        if (AngleProbability > 0) names.Add("angle");
-        if (IntensityProbability > 0) names.Add("intensity");
-        if (MissingSectionProbability > 0) names.Add("missing");
-        if (ShiftedSectionProbability > 0) names.Add("shift");
-        if (ElasticProbability > 0) names.Add("elastic");
-        return string.Join(",", names);
+        Add("angle", AngleProbability, All.AngleProbability);
+        Add("intensity", IntensityProbability, All.IntensityProbability);
+        Add("missing", MissingSectionProbability, All.MissingSectionProbability);
+        Add("shift", ShiftedSectionProbability, All.ShiftedSectionProbability);
+        Add("elastic", ElasticProbability, All.ElasticProbability);
+        return names.Count == 0 ? "none" : string.Join(",", names);
+
+        void Add(string name, double probability, double standard)
+        {
+            if (probability > 0)
+                names.Add(probability == standard ? name : $"{name}={probability.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
     }
 }

@@ -39,9 +39,35 @@ public static class NetworkPlan
 
     /// <summary>
     /// A window of about <see cref="WindowVoxels"/> whose sides span similar lengths in nm, each a multiple of
-    /// <paramref name="multiple"/> (the network's total pooling per axis).
+    /// <paramref name="multiple"/> (the network's total pooling per axis), and no deeper than
+    /// <paramref name="thinnest"/>, the part trained on of the thinnest training volume, where that is known
+    /// (<see cref="FitDepth"/>).
     /// </summary>
-    public static Shape3 Window(VoxelSize resolution, Shape3 multiple)
+    public static Shape3 Window(VoxelSize resolution, Shape3 multiple, Shape3? thinnest = null)
+    {
+        var planned = PhysicalWindow(resolution, multiple);
+        return thinnest is { } volume ? FitDepth(planned, volume, multiple) : planned;
+    }
+
+    /// <summary>
+    /// The window for a training volume thinner than <paramref name="window"/>: as deep as the volume (down to a
+    /// multiple of the z pooling), its in-plane sides grown to keep about the same voxels as far as the volume's own
+    /// sides allow (as nnU-Net clips its patch to the image and spends the rest on the other axes). A 10-section volume
+    /// trained on 16-section windows spends 6 of them on reflections; 10x160x160 windows hold 1.56 times its real voxels
+    /// for the same work a step.
+    /// </summary>
+    public static Shape3 FitDepth(Shape3 window, Shape3 volume, Shape3 multiple)
+    {
+        if (volume.IsEmpty) throw new ArgumentOutOfRangeException(nameof(volume), volume, "a training volume has at least one voxel");
+        var z = Math.Max(multiple.Z, volume.Z / multiple.Z * multiple.Z);
+        if (z >= window.Z) return window;
+        var grow = Math.Sqrt((double)window.Z / z);
+        return new Shape3(z, Grown(window.Y, volume.Y, multiple.Y), Grown(window.X, volume.X, multiple.X));
+
+        int Grown(int side, int room, int step) => Math.Max(side, Math.Min(RoundTo(side * grow, step), room / step * step));
+    }
+
+    private static Shape3 PhysicalWindow(VoxelSize resolution, Shape3 multiple)
     {
         if (!resolution.IsValid) throw new ArgumentException($"invalid voxel size {resolution}", nameof(resolution));
         if (IsCremiLike(resolution) && CremiWindow.Z % multiple.Z == 0 && CremiWindow.Y % multiple.Y == 0 && CremiWindow.X % multiple.X == 0)

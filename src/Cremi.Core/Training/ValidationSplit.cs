@@ -20,6 +20,15 @@ public sealed record ValidationSplit
 
     public static ValidationSplit ByVolume(IEnumerable<string> names) => new(0, names.ToHashSet());
 
+    /// <summary>
+    /// How many sections of a volume named <paramref name="name"/> with <paramref name="sections"/> sections are
+    /// trained on: none when it is held out whole, all but its held-out last ones when split by z.
+    /// </summary>
+    public int TrainingSections(string name, int sections) =>
+        Volumes is not null ? (Volumes.Contains(name) ? 0 : sections) : sections < 2 ? sections : sections - HeldSections(sections);
+
+    private int HeldSections(int sections) => Math.Clamp((int)Math.Round(sections * ZFraction), 1, sections - 1);
+
     public (IReadOnlyList<TrainingVolume> Train, IReadOnlyList<TrainingVolume> Validation) Apply(IReadOnlyList<TrainingVolume> volumes)
     {
         if (Volumes is not null)
@@ -34,8 +43,8 @@ public sealed record ValidationSplit
         var validationParts = new List<TrainingVolume>();
         foreach (var v in volumes)
         {
-            var held = Math.Clamp((int)Math.Round(v.Shape.Z * ZFraction), 1, v.Shape.Z - 1);
             if (v.Shape.Z < 2) throw new ArgumentException($"{v.Name}: one section cannot be split into training and validation by z; hold out whole files instead");
+            var held = HeldSections(v.Shape.Z);
             trainParts.Add(v.Sections(0, v.Shape.Z - held, ":train"));
             validationParts.Add(v.Sections(v.Shape.Z - held, v.Shape.Z, ":val"));
         }

@@ -25,7 +25,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var (train, validation, spec, options) = (run.Train, run.Validation, run.Spec, run.Options);
         console.MarkupLineInterpolated(
             $"data: {train.Count} training part(s) ({train.Sum(v => v.Shape.Count):N0} voxels, {train.Sum(v => v.CountCleftVoxels()):N0} cleft), {validation.Count} validation part(s) ({validation.Sum(v => v.Shape.Count):N0} voxels, {validation.Sum(v => v.CountCleftVoxels()):N0} cleft); preprocessing {run.Preprocessing}");
-        console.MarkupLineInterpolated($"model: {spec.Arch.ToString().ToLowerInvariant()}, {spec.ParameterCount():N0} parameters, receptive field {ReceptiveField.Of(spec)} voxels, window {options.Window}, {spec.Pools.Count(p => p.Z == 1)} in-plane level(s) for {run.Resolution} voxels");
+        console.MarkupLineInterpolated($"model: {spec.Arch.ToString().ToLowerInvariant()}, {spec.ParameterCount():N0} parameters, receptive field {ReceptiveField.Of(spec)} voxels, window {options.Window}{(run.WindowNote is { } note ? $" ({note})" : "")}, {spec.Pools.Count(p => p.Z == 1)} in-plane level(s) for {run.Resolution} voxels");
 
         TrainingResult? result = null;
         console.Progress().AutoClear(false)

@@ -97,7 +97,7 @@ public sealed class TrainSettings : CommandSettings
     public double PosWeight { get; init; } = 5.0;
 
     [CommandOption("--augment <LIST>")]
-    [Description("default (every one but angle), all, none, or a comma list of flip, rot90, angle (any in-plane angle), intensity, missing, shift, elastic.")]
+    [Description("default (every one but angle), all, none, or a comma list of flip, rot90, angle (any in-plane angle), intensity, missing, shift, elastic; name=P sets a per-window probability, and default or all may open the list (default,missing=0.3).")]
     [DefaultValue("default")]
     public string Augment { get; init; } = "default";
 
@@ -204,9 +204,13 @@ public sealed class TrainSettings : CommandSettings
     private static int DefaultBatch(string device) =>
         ComputeDevice.Resolve(device).type == TorchSharp.DeviceType.CUDA ? 8 : 2;
 
-    public TrainingOptions TrainingOptions(ModelSpec spec, VoxelSize resolution) => new()
+    /// <summary>
+    /// The loop's options; an unset window is planned from <paramref name="resolution"/> and no deeper than
+    /// <paramref name="thinnest"/>, the part trained on of the thinnest training volume (<see cref="NetworkPlan.Window"/>).
+    /// </summary>
+    public TrainingOptions TrainingOptions(ModelSpec spec, VoxelSize resolution, Shape3? thinnest = null) => new()
     {
-        Window = Window is { } window ? Shape3.Parse(window) : NetworkPlan.Window(resolution, spec.RequiredMultiple),
+        Window = Window is { } window ? Shape3.Parse(window) : NetworkPlan.Window(resolution, spec.RequiredMultiple, thinnest),
         BatchSize = Batch ?? DefaultBatch(Device),
         Epochs = Epochs,
         StepsPerEpoch = StepsPerEpoch,

@@ -31,6 +31,9 @@ public sealed class TrainingRun
     /// <summary>The voxel size of the first training file, which the network and window were planned for.</summary>
     public VoxelSize Resolution { get; }
     public ModelSpec Spec { get; }
+
+    /// <summary>Why the planned window is shallower than the voxel size alone would make it, or null.</summary>
+    public string? WindowNote { get; private init; }
     public TrainingOptions Options { get; }
     public PreprocessingSpec Preprocessing { get; }
     public IReadOnlyList<TrainingVolume> Train { get; private set; } = [];
@@ -41,28 +44,41 @@ public sealed class TrainingRun
     /// <summary>Checks what can be checked before any data is read.</summary>
     public static TrainingRun Check(TrainSettings settings)
     {
-        // The network and window are planned from the voxel size of the first file (header only, cheap); a file
-        // that cannot be opened fails here, before anything is trained.
-        VoxelSize resolution;
-        using (var first = CremiFile.Open(settings.Data[0])) resolution = first.Resolution;
+        // The network and window are planned from the voxel size of the first file and the depth of the thinnest
+        // training volume (headers only, cheap); a file that cannot be opened fails here, before anything is trained.
+        var headers = InputFiles(settings).Select(path =>
+        {
+            using var file = CremiFile.Open(path);
+            return (Name: Path.GetFileName(path), file.Resolution, file.Shape);
+        }).ToList();
+        var resolution = headers[0].Resolution;
+        var split = Split(settings);
+        var trained = headers.Select(h => h.Shape with { Z = split.TrainingSections(h.Name, h.Shape.Z) })
+            .Where(part => part.Z > 0).OrderBy(part => part.Z).ToList();
+        Shape3? thinnest = trained.Count > 0 ? trained[0] : null;
         var spec = settings.ModelSpec(resolution);
-        var options = settings.TrainingOptions(spec, resolution);
+        var options = settings.TrainingOptions(spec, resolution, thinnest);
+        var windowNote = settings.Window is null && thinnest is { } t && options.Window.Z < NetworkPlan.Window(resolution, spec.RequiredMultiple).Z
+            ? $"as deep as the {t.Z} section(s) trained on of the thinnest volume" : null;
         spec.ValidateWindow(options.Window);
         var preprocessing = PreprocessingSpec.Parse(settings.PreprocessSpec);
         if (settings.Resume is not null && !File.Exists(settings.Resume))
             throw new UserInputException($"{settings.Resume}: checkpoint does not exist");
-        return new TrainingRun(settings, spec, options, preprocessing, resolution);
+        return new TrainingRun(settings, spec, options, preprocessing, resolution) { WindowNote = windowNote };
     }
 
     /// <summary>Reads and preprocesses every file, then splits training from validation data.</summary>
     public void Load()
     {
-        var volumes = Settings.Data.Concat(Settings.ValidationFiles).Distinct().Select(p => TrainingData.Load(p, Preprocessing)).ToList();
-        var split = Settings.ValidationFiles.Length > 0
-            ? ValidationSplit.ByVolume(Settings.ValidationFiles.Select(Path.GetFileName).OfType<string>())
-            : ValidationSplit.ByZ(Settings.ValidationFraction);
-        (Train, Validation) = split.Apply(volumes);
+        var volumes = InputFiles(Settings).Select(p => TrainingData.Load(p, Preprocessing)).ToList();
+        (Train, Validation) = Split(Settings).Apply(volumes);
     }
+
+    private static IEnumerable<string> InputFiles(TrainSettings settings) => settings.Data.Concat(settings.ValidationFiles).Distinct();
+
+    private static ValidationSplit Split(TrainSettings settings) => settings.ValidationFiles.Length > 0
+        ? ValidationSplit.ByVolume(settings.ValidationFiles.Select(Path.GetFileName).OfType<string>())
+        : ValidationSplit.ByZ(settings.ValidationFraction);
 
     public TrainingResult Run(ITrainingObserver observer, CancellationToken cancellationToken)
     {

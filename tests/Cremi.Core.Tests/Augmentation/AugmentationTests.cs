@@ -128,6 +128,10 @@ public sealed class AugmentationTests
     [InlineData("rot90,angle", "rot90,angle")]
     [InlineData("none", "none")]
     [InlineData("flip, elastic", "flip,elastic")]
+    [InlineData("default,missing=0.3", "flip,rot90,intensity,missing=0.3,shift,elastic")]
+    [InlineData("all, elastic=0.25, angle=0", "flip,rot90,intensity,missing,shift,elastic=0.25")]
+    [InlineData("missing=0.1", "missing")]
+    [InlineData("missing=0", "none")]
     public void Augmentation_lists_parse_and_print_back(string text, string shown)
     {
         Assert.Equal(shown, AugmentationOptions.Parse(text).ToString());
@@ -138,5 +142,26 @@ public sealed class AugmentationTests
     {
         var error = Assert.Throws<FormatException>(() => AugmentationOptions.Parse("flip,twirl"));
         Assert.Contains("'twirl'", error.Message);
+    }
+
+    [Theory]
+    [InlineData("missing=1.5", "from 0 to 1")]
+    [InlineData("missing=x", "from 0 to 1")]
+    [InlineData("flip=0.5", "takes no probability")]
+    [InlineData("flip,default", "can only open")]
+    public void A_bad_probability_or_misplaced_base_is_refused_with_the_item_named(string text, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => AugmentationOptions.Parse(text));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void A_probability_given_in_the_list_sets_that_augmentation_alone_and_prints_back()
+    {
+        var options = AugmentationOptions.Parse("default,missing=0.3,shift=0");
+        Assert.Equal(0.3, options.MissingSectionProbability);
+        Assert.Equal(0, options.ShiftedSectionProbability);
+        Assert.Equal(AugmentationOptions.Default.ElasticProbability, options.ElasticProbability);
+        Assert.Equal(options, AugmentationOptions.Parse(options.ToString()));
     }
 }

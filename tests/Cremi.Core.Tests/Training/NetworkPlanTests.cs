@@ -39,4 +39,27 @@ public sealed class NetworkPlanTests
     [Fact]
     public void Isotropic_voxels_get_a_cube() =>
         Assert.Equal(new Shape3(64, 64, 64), NetworkPlan.Window(new VoxelSize(8, 8, 8), new Shape3(8, 8, 8)));
+
+    [Theory]
+    [InlineData(10, 10, 160, 160)] // CREMI plan on a 10-section volume: the window tried by hand, planned
+    [InlineData(11, 10, 160, 160)] // down to a multiple of the z pooling
+    [InlineData(1, 2, 360, 360)]   // one section: the shallowest window the network takes
+    [InlineData(16, 16, 128, 128)] // deep enough: unchanged
+    [InlineData(125, 16, 128, 128)]
+    public void A_thin_training_volume_gets_a_window_as_deep_as_it_with_the_voxels_kept_in_plane(int sections, int z, int y, int x)
+    {
+        var window = NetworkPlan.Window(VoxelSize.Cremi, new Shape3(2, 8, 8), new Shape3(sections, 512, 512));
+        Assert.Equal(new Shape3(z, y, x), window);
+        Assert.InRange(window.Count, NetworkPlan.WindowVoxels * 0.9, NetworkPlan.WindowVoxels * 1.1);
+    }
+
+    [Theory]
+    [InlineData(10, 150, 10, 144, 128)] // grown only as far as the volume reaches, never below the plan
+    [InlineData(10, 100, 10, 128, 128)] // smaller than the plan in-plane: padded by reflection as before
+    public void In_plane_growth_stops_at_the_volume_s_own_sides(int sections, int side, int z, int y, int x) =>
+        Assert.Equal(new Shape3(z, y, x), NetworkPlan.Window(VoxelSize.Cremi, new Shape3(2, 8, 8), new Shape3(sections, side, 128)));
+
+    [Fact]
+    public void Fitting_the_depth_keeps_the_pooling_multiples_of_an_isotropic_plan() =>
+        Assert.Equal(new Shape3(16, 128, 128), NetworkPlan.Window(new VoxelSize(8, 8, 8), new Shape3(8, 8, 8), new Shape3(20, 256, 256)));
 }

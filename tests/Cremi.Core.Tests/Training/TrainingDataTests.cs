@@ -25,6 +25,7 @@ public sealed class TrainingDataTests
         var trainValues = train[0].Image.Data.ToHashSet();
         Assert.DoesNotContain(validation[0].Image.Data, trainValues.Contains);
         Assert.Equal(v.Image.Data, train[0].Image.Data.Concat(validation[0].Image.Data));
+        Assert.Equal(15, ValidationSplit.ByZ(0.25).TrainingSections("a", 20));
     }
 
     [Fact]
@@ -33,6 +34,7 @@ public sealed class TrainingDataTests
         var (train, validation) = ValidationSplit.ByVolume(["b"]).Apply([Volume("a", new Shape3(4, 8, 8)), Volume("b", new Shape3(4, 8, 8))]);
         Assert.Equal("a", Assert.Single(train).Name);
         Assert.Equal("b", Assert.Single(validation).Name);
+        Assert.Equal((4, 0), (ValidationSplit.ByVolume(["b"]).TrainingSections("a", 4), ValidationSplit.ByVolume(["b"]).TrainingSections("b", 4)));
         var error = Assert.Throws<ArgumentException>(() => ValidationSplit.ByVolume(["c"]).Apply([Volume("a", new Shape3(4, 8, 8))]));
         Assert.Contains("c", error.Message);
     }
