@@ -8,7 +8,22 @@ using static TorchSharp.torch;
 namespace Cremi.Learning.Training;
 
 /// <summary>The threshold a model ships with, chosen on what `cremi generate` computes, and its F1 there.</summary>
-public sealed record Calibration(double Threshold, double F1, double F1AtHalf, long Voxels, TimeSpan Elapsed);
+public sealed record Calibration(double Threshold, double F1, double F1AtHalf, long Voxels, TimeSpan Elapsed)
+{
+    /// <summary>Thresholds outside [Extreme, 1 - Extreme] are reported: the masks then hinge on a sliver of scores.</summary>
+    public const double Extreme = 0.05;
+
+    /// <summary>
+    /// Why the chosen threshold deserves a look, or null. A model whose best threshold on validation data is 0.004
+    /// (seen on thin volumes whose validation clefts all lay at a volume's last sections) gives masks that move with
+    /// any shift of its scores; the user should know before shipping it.
+    /// </summary>
+    public string? Warning => Threshold < Extreme || Threshold > 1 - Extreme
+        ? $"the threshold chosen on the validation data is {Threshold:F3}, near the end of the range: the model is " +
+          $"{(Threshold < Extreme ? "under" : "over")}-confident there (F1 {F1:F3}, {F1AtHalf:F3} at 0.5). Check that the validation " +
+          "data holds typical clefts (enough of them, not all at a volume's first or last sections), or train longer."
+        : null;
+}
 
 /// <summary>
 /// Chooses the shipped threshold after training, on the validation data run through the product's own inference

@@ -259,7 +259,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             calibration = calibration is null ? null : new
             {
                 threshold = calibration.Threshold, f1 = calibration.F1, f1_at_half = calibration.F1AtHalf, voxels = calibration.Voxels,
-                seconds = calibration.Elapsed.TotalSeconds,
+                seconds = calibration.Elapsed.TotalSeconds, warning = calibration.Warning,
             },
             last = state.History.LastOrDefault(),
             recipe = state.Options.Recipe(),

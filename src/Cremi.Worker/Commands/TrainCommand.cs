@@ -53,5 +53,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         table.AddRow("history", Markup.Escape($"{Path.Combine(settings.Output, "history.csv")}, metrics.json, {plotPath}"));
         if (settings.ExportPth is not null) table.AddRow("PyTorch state_dict", Markup.Escape(settings.ExportPth));
         console.Write(table);
+        if (result.Calibration?.Warning is { } warning) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
     }
 }

@@ -133,6 +133,7 @@ public sealed class TrainerTests : IDisposable
         var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "metrics.json"))).RootElement;
         Assert.Equal(calibration.Threshold, metrics.GetProperty("best_threshold").GetDouble());
         Assert.Equal(calibration.Voxels, metrics.GetProperty("calibration").GetProperty("voxels").GetInt64());
+        Assert.Equal(calibration.Warning, metrics.GetProperty("calibration").GetProperty("warning").GetString());
         // The recipe, in the CLI's notation, in metrics.json and in the model file.
         var options = SmallRun(epochs: 2);
         var recipe = metrics.GetProperty("recipe");
