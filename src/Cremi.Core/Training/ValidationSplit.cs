@@ -22,12 +22,13 @@ public sealed record ValidationSplit
 
     /// <summary>
     /// How many sections of a volume named <paramref name="name"/> with <paramref name="sections"/> sections are
-    /// trained on: none when it is held out whole, all but its held-out last ones when split by z.
+    /// trained on: none when it is held out whole, all but its held-out last ones when split by z. <see cref="Apply"/>
+    /// cuts by this count, and the window planner reads it from file headers before any volume is loaded.
     /// </summary>
     public int TrainingSections(string name, int sections) =>
-        Volumes is not null ? (Volumes.Contains(name) ? 0 : sections) : sections < 2 ? sections : sections - HeldSections(sections);
-
-    private int HeldSections(int sections) => Math.Clamp((int)Math.Round(sections * ZFraction), 1, sections - 1);
+        Volumes is not null ? (Volumes.Contains(name) ? 0 : sections)
+        : sections < 2 ? sections
+        : sections - Math.Clamp((int)Math.Round(sections * ZFraction), 1, sections - 1);
 
     public (IReadOnlyList<TrainingVolume> Train, IReadOnlyList<TrainingVolume> Validation) Apply(IReadOnlyList<TrainingVolume> volumes)
     {
@@ -44,9 +45,9 @@ public sealed record ValidationSplit
         foreach (var v in volumes)
         {
             if (v.Shape.Z < 2) throw new ArgumentException($"{v.Name}: one section cannot be split into training and validation by z; hold out whole files instead");
-            var held = HeldSections(v.Shape.Z);
-            trainParts.Add(v.Sections(0, v.Shape.Z - held, ":train"));
-            validationParts.Add(v.Sections(v.Shape.Z - held, v.Shape.Z, ":val"));
+            var trained = TrainingSections(v.Name, v.Shape.Z);
+            trainParts.Add(v.Sections(0, trained, ":train"));
+            validationParts.Add(v.Sections(trained, v.Shape.Z, ":val"));
         }
         return (trainParts, validationParts);
     }
