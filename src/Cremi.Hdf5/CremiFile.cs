@@ -1,4 +1,5 @@
 using Cremi.Core.Volumes;
+using Cremi.Hdf5.Filters;
 using PureHDF;
 using PureHDF.VOL.Native;
 
@@ -35,6 +36,15 @@ public sealed class CremiFile : IDisposable
                 throw Fail($"no CREMI volume found: expected dataset '{CremiPaths.Raw}', '{CremiPaths.Clefts}' or " +
                            $"'{CremiPaths.Predictions}' (or a Python-tool mask '{CremiPaths.PythonToolMask}')");
             Layout = CremiLayoutKind.PythonToolMask;
+        }
+
+        // A filter we cannot decode would fail at the first read, mid-run, as "damaged": refuse it here by name.
+        foreach (var (dataset, datasetPath) in new[] { (_raw, RawDatasetPath), (_clefts, CleftsDatasetPath), (_predictions, PredictionsDatasetPath) })
+        {
+            if (dataset is null || H5FilterNames.Pipeline(dataset) is not { } pipeline) continue;
+            if (CompressionFilters.Refusal(datasetPath!, pipeline.Select(f => f.Id).ToList(), pipeline.Select(f => f.Name).ToList()) is { } refusal)
+                throw Fail(refusal);
+            SkippedFilterWorkaround.Apply(dataset, pipeline);
         }
 
         var stored = new List<StoredVolume>();
@@ -127,6 +137,7 @@ public sealed class CremiFile : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Hdf5FileProbe.Check(path);
+        CompressionFilters.EnsureRegistered();
 
         NativeFile file;
         try

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Cremi.Hdf5.Filters;
 using PureHDF;
 
 namespace Cremi.Hdf5;
@@ -12,7 +13,10 @@ internal static class H5FilterNames
 {
     private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
-    public static IReadOnlyList<string>? Of(IH5Dataset dataset)
+    public static IReadOnlyList<string>? Of(IH5Dataset dataset) => Pipeline(dataset)?.Select(f => f.Name).ToList();
+
+    /// <summary>The pipeline's filters as (id, name), empty when none, null when unknown.</summary>
+    public static IReadOnlyList<(ushort Id, string Name)>? Pipeline(IH5Dataset dataset)
     {
         try
         {
@@ -22,16 +26,19 @@ internal static class H5FilterNames
             if (pipeline.GetType().GetProperty("FilterDescriptions", Instance)?.GetValue(pipeline) is not Array descriptions)
                 return null;
 
-            var names = new List<string>();
+            var filters = new List<(ushort, string)>();
             foreach (var description in descriptions)
             {
                 var type = description.GetType();
-                var id = (ushort)(type.GetProperty("Identifier", Instance)?.GetValue(description) ?? (ushort)0);
+                var id = Convert.ToUInt16(type.GetProperty("Identifier", Instance)?.GetValue(description) ?? (ushort)0);
                 var name = type.GetProperty("Name", Instance)?.GetValue(description) as string;
                 var parameters = type.GetProperty("ClientData", Instance)?.GetValue(description) as uint[] ?? [];
-                names.Add(Describe(id, name, parameters));
+                // A pipeline we replaced to read it (SkippedFilterWorkaround) is listed as the file stores it.
+                if (id == WholePipelineFilter.Id)
+                    return WholePipelineFilter.Decode(parameters).Select(f => (f.Id, Describe(f.Id, null, f.Values))).ToList();
+                filters.Add((id, Describe(id, name, parameters)));
             }
-            return names;
+            return filters;
         }
         catch (Exception)
         {

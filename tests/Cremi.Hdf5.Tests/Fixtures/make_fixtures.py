@@ -10,7 +10,10 @@
    larger than the labels and without an offset, the labels placed inside it by their own `offset` attribute (nm).
 4. bool_clefts.hdf (+ .expected.json): cleft labels saved as a NumPy bool array, which h5py stores as an HDF5 enum
    of int8 (FALSE = 0, TRUE = 1).
-5. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
+5. compressed_*.hdf (+ compressed.expected.json): the same small volume under each compression filter users of h5py
+   and hdf5plugin write (lzf, blosc with each codec and shuffle, lz4), and one we do not decode (bzip2), for
+   the refusal. Needs Debian's python3-hdf5plugin (the .NET tests read the committed files without it).
+6. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
    (re)made first by the .NET test `DotnetWrittenFixture` (this script runs it with CREMI_HDF5_WRITE_FIXTURE set),
    then summarised here; the .NET test compares a fresh write against this summary.
 The .NET tests never need Python; this script only reproduces the committed files.
@@ -177,6 +180,72 @@ def make_python_tool_mask():
     })
 
 
+def make_compressed_samples():
+    """One file per filter pipeline, each holding the same raw (smooth tissue-like rows, plus a chunk of pure noise
+    that LZF cannot shrink, so h5py stores that chunk with the optional filter skipped) and the same clefts (uint64,
+    long runs of background). Chunks do not divide the shape, so edge chunks are partial; the blosc files use chunks
+    large enough for several blosc blocks and a leftover one."""
+    import hdf5plugin
+
+    shape = (10, 48, 56)
+    rng = np.random.RandomState(20261127)
+    z, y, x = np.indices(shape)
+    raw = (128 + 60 * np.sin(x / 5.0 + z) * np.cos(y / 7.0) + rng.randint(0, 8, size=shape) * (z % 3 == 0)).astype(np.uint8)
+    raw[0:4, 0:32, 0:32] = rng.randint(0, 256, size=(4, 32, 32))
+    clefts = np.full(shape, BACKGROUND, dtype=np.uint64)
+    clefts[2:7, 10:13, 5:40] = 12
+    clefts[5:10, 30:34, 20:50] = np.uint64(2**33 + 1)
+    clefts[9, 0:3, :] = IGNORE
+
+    small, large = (4, 32, 32), (5, 48, 56)
+    pipelines = {
+        "lzf": (small, dict(compression="lzf"), dict(compression="lzf", shuffle=True)),
+        "blosc_blosclz": (large, hdf5plugin.Blosc(cname="blosclz", clevel=5, shuffle=hdf5plugin.Blosc.SHUFFLE), None),
+        "blosc_lz4_bitshuffle": (large, hdf5plugin.Blosc(cname="lz4", clevel=5, shuffle=hdf5plugin.Blosc.BITSHUFFLE), None),
+        "blosc_lz4hc": (large, hdf5plugin.Blosc(cname="lz4hc", clevel=9, shuffle=hdf5plugin.Blosc.SHUFFLE), None),
+        "blosc_zlib": (large, hdf5plugin.Blosc(cname="zlib", clevel=5, shuffle=hdf5plugin.Blosc.SHUFFLE), None),
+        "blosc_zstd": (large, hdf5plugin.Blosc(cname="zstd", clevel=5, shuffle=hdf5plugin.Blosc.NOSHUFFLE), None),
+        "lz4": (small, hdf5plugin.LZ4(nbytes=4096), None),
+        "bzip2": (small, hdf5plugin.BZip2(), None),
+    }
+    expected = {"shape": list(shape), "raw_sha256": sha256(raw), "clefts_sha256": sha256(clefts),
+                "cleft_voxels": int(((clefts != BACKGROUND) & (clefts != IGNORE)).sum()), "files": {}}
+    for name, (chunks, raw_filter, clefts_filter) in pipelines.items():
+        path = os.path.join(HERE, f"compressed_{name}.hdf")
+        with h5py.File(path, "w") as f:
+            for dataset, data, options in (("volumes/raw", raw, raw_filter),
+                                           ("volumes/labels/clefts", clefts, clefts_filter or raw_filter)):
+                d = f.create_dataset(dataset, data=data, chunks=chunks, **options)
+                d.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+        with h5py.File(path, "r") as f:
+            assert (f["volumes/raw"][()] == raw).all() and (f["volumes/labels/clefts"][()] == clefts).all()
+            entry = expected["files"][f"compressed_{name}.hdf"] = {}
+            for dataset in ("volumes/raw", "volumes/labels/clefts"):
+                plist = f[dataset].id.get_create_plist()
+                entry[dataset] = [int(plist.get_filter(i)[0]) for i in range(plist.get_nfilters())]
+            # how many raw chunks were stored with a filter skipped (LZF's incompressible noise chunk)
+            dsid = f["volumes/raw"].id
+            entry["raw_chunks_with_skipped_filters"] = sum(
+                1 for i in range(dsid.get_num_chunks()) if dsid.get_chunk_info(i).filter_mask != 0)
+
+    # Shuffle + LZF on uint64 labels with a chunk of random ids that LZF cannot shrink even shuffled: that chunk is
+    # stored with LZF skipped (filter mask bit 1), which PureHDF 2.2 misreads as "skip the shuffle".
+    noisy = clefts.copy()
+    noisy[0:4, 0:32, 0:32] = rng.randint(0, 2**63, size=(4, 32, 32), dtype=np.int64).astype(np.uint64)
+    name = "compressed_lzf_shuffle_skipped.hdf"
+    path = os.path.join(HERE, name)
+    with h5py.File(path, "w") as f:
+        for dataset, data in (("volumes/raw", raw), ("volumes/labels/clefts", noisy)):
+            d = f.create_dataset(dataset, data=data, chunks=small, compression="lzf", shuffle=True)
+            d.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+    with h5py.File(path, "r") as f:
+        assert (f["volumes/labels/clefts"][()] == noisy).all()
+        dsid = f["volumes/labels/clefts"].id
+        masks = sorted({dsid.get_chunk_info(i).filter_mask for i in range(dsid.get_num_chunks())})
+    expected["lzf_shuffle_skipped"] = {"file": name, "clefts_sha256": sha256(noisy), "clefts_filter_masks": masks}
+    write_json("compressed.expected.json", expected)
+
+
 def summarise_dotnet_written():
     path = os.path.join(HERE, "dotnet_written.hdf")
     env = dict(os.environ, CREMI_HDF5_WRITE_FIXTURE=path)
@@ -212,5 +281,6 @@ if __name__ == "__main__":
     make_padded_sample()
     make_bool_clefts()
     make_python_tool_mask()
+    make_compressed_samples()
     if "--skip-dotnet" not in sys.argv:
         summarise_dotnet_written()

@@ -1,0 +1,43 @@
+using PureHDF.Filters;
+
+namespace Cremi.Hdf5.Filters;
+
+/// <summary>
+/// The HDF5 filters cremi decodes: PureHDF's own (gzip, shuffle, fletcher32, n-bit, scale-offset) and the third-party
+/// compressors Python users write most (h5py's LZF, Blosc, LZ4), registered with PureHDF once per process. Datasets
+/// under any other filter are refused when the file is opened, naming the filter and how to rewrite the file.
+/// </summary>
+public static class CompressionFilters
+{
+    private static readonly Lazy<bool> Registration = new(() =>
+    {
+        H5Filter.Register(new LzfFilter());
+        H5Filter.Register(new BloscFilter());
+        H5Filter.Register(new Lz4Filter());
+        H5Filter.Register(new WholePipelineFilter());
+        H5Filter.Register(new NoFilter());
+        return true;
+    });
+
+    /// <summary>Filter ids a dataset may carry and still be read.</summary>
+    public static IReadOnlySet<ushort> Readable { get; } = new HashSet<ushort>
+    {
+        1, 2, 3, 5, 6, LzfFilter.Id, BloscFilter.Id, Lz4Filter.Id,
+    };
+
+    /// <summary>Registers the third-party decoders with PureHDF (idempotent, thread-safe).</summary>
+    public static void EnsureRegistered() => _ = Registration.Value;
+
+    /// <summary>Why a dataset whose pipeline holds <paramref name="filterIds"/> cannot be read, or null when it can.</summary>
+    public static string? Refusal(string datasetPath, IReadOnlyList<ushort> filterIds, IReadOnlyList<string> filterNames)
+    {
+        for (var i = 0; i < filterIds.Count; i++)
+        {
+            if (Readable.Contains(filterIds[i])) continue;
+            return $"'{datasetPath}' is stored with the HDF5 filter {filterNames[i]} (id {filterIds[i]}), which cremi cannot " +
+                   "decode (it reads gzip, lzf, blosc and lz4, with shuffle, fletcher32, n-bit and scale-offset); " +
+                   $"rewrite the file with gzip, e.g. 'h5repack -f GZIP=4 IN.hdf OUT.hdf'";
+        }
+        return null;
+    }
+}
