@@ -48,8 +48,7 @@ internal static class BloscLz
                 reference--;
                 if (op + length > output.Length) throw Damaged("the block decodes to more bytes than it holds");
                 if (reference < 0) throw Damaged("a match points before the block");
-                // Byte by byte: a distance shorter than the length repeats the bytes just written (runs).
-                for (var i = 0; i < length; i++) output[op++] = output[reference++];
+                op = LzCopy.Match(output, op, reference, length);
             }
             else
             {

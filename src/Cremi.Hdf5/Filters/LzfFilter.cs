@@ -70,8 +70,7 @@ internal sealed class LzfFilter : DecodingFilter
                 length += 2;
                 if (op + length > output.Length) throw Damaged("the chunk decodes to more bytes than it holds");
                 if (reference < 0) throw Damaged("a back reference points before the chunk");
-                // Byte by byte: source and destination overlap when the distance is shorter than the length (runs).
-                for (var i = 0; i < length; i++) output[op++] = output[reference++];
+                op = LzCopy.Match(output, op, reference, length);
             }
         }
         return op;
