@@ -59,7 +59,10 @@ public sealed class CremiFile : IDisposable
         if (file.LinkExists("volumes") && file.Get("volumes") is IH5Group volumes) owners.Add((volumes, "volumes"));
         owners.Add((file, "/"));
 
-        var resolution = FindTriple(owners, CremiPaths.ResolutionAttribute, positive: true);
+        // CREMI's `resolution` (nm) first; else Fiji's and vigra/ilastik's `element_size_um` (z,y,x in µm), which
+        // FIB-SEM and other non-CREMI HDF5 exports carry, so their voxel size plans the network instead of 40,4,4.
+        var resolution = FindTriple(owners, CremiPaths.ResolutionAttribute, positive: true)
+                         ?? FindTriple(owners, CremiPaths.ElementSizeAttribute, positive: true, unit: "µm")?.Select(v => v * 1000).ToArray();
         ResolutionWasDefaulted = resolution is null;
         Resolution = resolution is { } r ? new VoxelSize(r[0], r[1], r[2]) : VoxelSize.Cremi;
         var fileOffset = FindTriple(owners, CremiPaths.OffsetAttribute, positive: false) is { } o
@@ -315,13 +318,13 @@ public sealed class CremiFile : IDisposable
     }
 
     /// <summary>The first owner's attribute with this name, validated as three finite (and maybe positive) numbers.</summary>
-    private double[]? FindTriple(IEnumerable<(IH5Object Owner, string Name)> owners, string attributeName, bool positive)
+    private double[]? FindTriple(IEnumerable<(IH5Object Owner, string Name)> owners, string attributeName, bool positive, string unit = "nm")
     {
         foreach (var (owner, ownerName) in owners)
         {
             if (!owner.AttributeExists(attributeName)) continue;
             var values = H5Attributes.ReadNumbers(owner.Attribute(attributeName));
-            var expected = positive ? "three positive numbers (z,y,x nm)" : "three numbers (z,y,x nm)";
+            var expected = positive ? $"three positive numbers (z,y,x {unit})" : $"three numbers (z,y,x {unit})";
             if (values is null)
                 throw Fail($"attribute '{attributeName}' of '{ownerName}' is not numeric, expected {expected}");
             if (values.Length != 3 || values.Any(v => !double.IsFinite(v) || (positive && v <= 0)))

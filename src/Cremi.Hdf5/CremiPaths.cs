@@ -18,6 +18,9 @@ public static class CremiPaths
     public const string ResolutionAttribute = "resolution";
     public const string OffsetAttribute = "offset";
 
+    /// <summary>The voxel size in µm, z,y,x, as Fiji's HDF5 plugin and vigra/ilastik write it; read when `resolution` is absent.</summary>
+    public const string ElementSizeAttribute = "element_size_um";
+
     /// <summary>The dataset path of one volume in files we write.</summary>
     public static string Of(CremiDatasets dataset) => dataset switch
     {

@@ -55,6 +55,36 @@ public class AlternativeLayoutTests
     }
 
     [Fact]
+    public void Fijis_element_size_in_micrometres_gives_the_resolution_when_there_is_none()
+    {
+        // element_size_um.hdf was written by h5py as Fiji's HDF5 plugin and vigra/ilastik store a voxel size.
+        using var file = CremiFile.Open(Fixtures.PathOf("element_size_um.hdf"));
+
+        Assert.False(file.ResolutionWasDefaulted);
+        Assert.Equal(8.0, file.Resolution.Z, 1e-4);
+        Assert.Equal(4.0, file.Resolution.Y, 1e-4);
+        Assert.Equal(4.0, file.Resolution.X, 1e-4);
+    }
+
+    [Fact]
+    public void Resolution_wins_over_element_size_and_a_bad_element_size_is_refused_in_micrometres()
+    {
+        using var folder = new TempFolder();
+        var both = new H5Dataset(new byte[2, 3, 4])
+        {
+            Attributes = { ["resolution"] = new[] { 40.0, 4.0, 4.0 }, ["element_size_um"] = new[] { 1.0, 1.0, 1.0 } },
+        };
+        using (var file = CremiFile.Open(Make(folder, new H5File { ["volumes"] = new H5Group { ["raw"] = both } })))
+            Assert.Equal(VoxelSize.Cremi, file.Resolution);
+
+        var bad = new H5Dataset(new byte[2, 3, 4]) { Attributes = { ["element_size_um"] = new[] { 0.004, 0.0, 0.004 } } };
+        var path = folder.File("bad.hdf");
+        new H5File { ["volumes"] = new H5Group { ["raw"] = bad } }.Write(path);
+        var error = Assert.Throws<CremiFileException>(() => CremiFile.Open(path));
+        Assert.Contains("attribute 'element_size_um' of 'volumes/raw' is [0.004, 0, 0.004], expected three positive numbers (z,y,x µm)", error.Message);
+    }
+
+    [Fact]
     public void A_raw_image_wider_than_labels_placed_at_its_origin_is_read_where_they_overlap_and_says_so()
     {
         using var folder = new TempFolder();

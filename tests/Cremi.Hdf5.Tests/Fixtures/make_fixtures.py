@@ -13,7 +13,9 @@
 5. compressed_*.hdf (+ compressed.expected.json): the same small volume under each compression filter users of h5py
    and hdf5plugin write (lzf, blosc with each codec and shuffle, lz4), and one we do not decode (bzip2), for
    the refusal. Needs Debian's python3-hdf5plugin (the .NET tests read the committed files without it).
-6. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
+6. element_size_um.hdf: a FIB-SEM-like export (Fiji's HDF5 plugin, vigra, ilastik) whose voxel size is the raw
+   dataset's `element_size_um` attribute (z,y,x in µm) instead of CREMI's `resolution`.
+7. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
    (re)made first by the .NET test `DotnetWrittenFixture` (this script runs it with CREMI_HDF5_WRITE_FIXTURE set),
    then summarised here; the .NET test compares a fresh write against this summary.
 The .NET tests never need Python; this script only reproduces the committed files.
@@ -246,6 +248,15 @@ def make_compressed_samples():
     write_json("compressed.expected.json", expected)
 
 
+def make_element_size_sample():
+    path = os.path.join(HERE, "element_size_um.hdf")
+    shape = (6, 16, 20)
+    with h5py.File(path, "w") as f:
+        r = f.create_dataset("volumes/raw", data=np.arange(np.prod(shape), dtype=np.int64).reshape(shape).astype(np.uint8))
+        r.attrs["element_size_um"] = np.array([0.008, 0.004, 0.004], dtype=np.float32)
+        f.create_dataset("volumes/labels/clefts", data=np.full(shape, BACKGROUND, dtype=np.uint64))
+
+
 def summarise_dotnet_written():
     path = os.path.join(HERE, "dotnet_written.hdf")
     env = dict(os.environ, CREMI_HDF5_WRITE_FIXTURE=path)
@@ -282,5 +293,6 @@ if __name__ == "__main__":
     make_bool_clefts()
     make_python_tool_mask()
     make_compressed_samples()
+    make_element_size_sample()
     if "--skip-dotnet" not in sys.argv:
         summarise_dotnet_written()
