@@ -302,7 +302,9 @@ public sealed class CremiFile : IDisposable
     private Shape3 Validate(IH5Dataset dataset, string name, DatasetRole role)
     {
         var dims = dataset.Space.Dimensions;
-        if (dims.Length != 3) throw Fail($"dataset '{name}' has rank {dims.Length}, expected 3 (z,y,x)");
+        var axes = H5BlockReader.SpatialAxes(dims)
+                   ?? throw Fail($"dataset '{name}' has shape {string.Join('x', dims)}, expected 3 axes (z,y,x), " +
+                                 "or 4-5 whose others have size 1 (a channel or time axis)");
 
         var type = dataset.Type;
         if (role == DatasetRole.Raw && !RawIntensityWindow.IsMappable(type))
@@ -314,7 +316,7 @@ public sealed class CremiFile : IDisposable
 
         if (dims.Any(d => d == 0 || d > int.MaxValue))
             throw Fail($"dataset '{name}' has unusable shape {string.Join('x', dims)}");
-        return new Shape3((int)dims[0], (int)dims[1], (int)dims[2]);
+        return new Shape3((int)dims[axes[0]], (int)dims[axes[1]], (int)dims[axes[2]]);
     }
 
     /// <summary>The first owner's attribute with this name, validated as three finite (and maybe positive) numbers.</summary>

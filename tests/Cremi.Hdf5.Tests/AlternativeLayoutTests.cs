@@ -115,6 +115,30 @@ public class AlternativeLayoutTests
     }
 
     [Fact]
+    public void Cremi_labels_narrowed_to_uint32_or_uint16_keep_background_and_ignore()
+    {
+        // np.uint64(0xFFFFFFFFFFFFFFFF).astype(np.uint32) is 0xFFFFFFFF: read as an id, all background was one cleft.
+        using var folder = new TempFolder();
+        var wide = new uint[1, 2, 2] { { { uint.MaxValue, uint.MaxValue - 1 }, { 5, 4_000_000_000 } } };
+        var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["labels"] = new H5Group { ["clefts"] = wide } } });
+        using (var file = CremiFile.Open(path))
+            Assert.Equal([CleftLabel.Background, CleftLabel.Ignore, 5UL, 4_000_000_000UL], file.ReadClefts().Data);
+
+        File.Delete(path);
+        var small = new ushort[1, 2, 2] { { { ushort.MaxValue, ushort.MaxValue - 1 }, { 5, 300 } } };
+        path = Make(folder, new H5File { ["volumes"] = new H5Group { ["labels"] = new H5Group { ["clefts"] = small } } });
+        using (var file = CremiFile.Open(path))
+            Assert.Equal([CleftLabel.Background, CleftLabel.Ignore, 5UL, 300UL], file.ReadClefts().Data);
+
+        // A uint8 mask saved as an image marks clefts with 255: it stays a cleft.
+        File.Delete(path);
+        var mask = new byte[1, 1, 2] { { { 255, 0 } } };
+        path = Make(folder, new H5File { ["volumes"] = new H5Group { ["labels"] = new H5Group { ["clefts"] = mask } } });
+        using (var file = CremiFile.Open(path))
+            Assert.True(CleftLabel.IsCleft(file.ReadClefts()[0, 0, 0]));
+    }
+
+    [Fact]
     public void Signed_labels_map_minus_one_and_minus_two_to_background_and_ignore()
     {
         using var folder = new TempFolder();

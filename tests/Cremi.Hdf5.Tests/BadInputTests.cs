@@ -133,7 +133,13 @@ public class BadInputTests
     {
         using var folder = new TempFolder();
         var path = Make(folder, new H5File { ["volumes"] = new H5Group { ["raw"] = new byte[3, 4] } });
-        Assert.Equal("dataset 'volumes/raw' has rank 2, expected 3 (z,y,x)", OpenFails(path).Problem);
+        Assert.Equal("dataset 'volumes/raw' has shape 3x4, expected 3 axes (z,y,x), or 4-5 whose others have size 1 (a channel or time axis)",
+            OpenFails(path).Problem);
+        File.Delete(path);
+        // Three colour channels are not a grey image with a channel axis.
+        path = Make(folder, new H5File { ["volumes"] = new H5Group { ["raw"] = new byte[2, 3, 4, 3] } });
+        Assert.Equal("dataset 'volumes/raw' has shape 2x3x4x3, expected 3 axes (z,y,x), or 4-5 whose others have size 1 (a channel or time axis)",
+            OpenFails(path).Problem);
     }
 
     [Fact]

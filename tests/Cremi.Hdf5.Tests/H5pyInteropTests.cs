@@ -30,6 +30,24 @@ public class H5pyInteropTests
     }
 
     [Fact]
+    public void Volumes_with_a_size_one_channel_axis_read_as_z_y_x()
+    {
+        // Raw stored z,y,x,c (ilastik's export) and labels c,z,y,x, both with one channel, chunked and compressed.
+        var expected = Fixtures.Json("singleton_axes.expected.json");
+        using var file = CremiFile.Open(Fixtures.PathOf("singleton_axes.hdf"));
+
+        Assert.Equal(Shape(expected.GetProperty("shape")), file.Shape);
+        Assert.Equal(expected.GetProperty("raw_sha256").GetString(), Hashes.Sha256(file.ReadRaw().Data));
+        Assert.Equal(expected.GetProperty("clefts_sha256").GetString(), Hashes.Sha256(file.ReadClefts().Data));
+
+        var block = expected.GetProperty("block");
+        var start = block.GetProperty("start").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var shape = Shape(block.GetProperty("shape"));
+        Assert.Equal(block.GetProperty("raw_sha256").GetString(), Hashes.Sha256(file.ReadRaw(start[0], start[1], start[2], shape).Data));
+        Assert.Equal(block.GetProperty("clefts_sha256").GetString(), Hashes.Sha256(file.ReadClefts(start[0], start[1], start[2], shape).Data));
+    }
+
+    [Fact]
     public void A_block_of_an_h5py_file_reads_with_exact_values()
     {
         var block = Fixtures.Json("cremi_sample.expected.json").GetProperty("block");

@@ -15,7 +15,9 @@
    the refusal. Needs Debian's python3-hdf5plugin (the .NET tests read the committed files without it).
 6. element_size_um.hdf: a FIB-SEM-like export (Fiji's HDF5 plugin, vigra, ilastik) whose voxel size is the raw
    dataset's `element_size_um` attribute (z,y,x in µm) instead of CREMI's `resolution`.
-7. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
+7. singleton_axes.hdf (+ .expected.json): volumes with a size-1 channel axis, as ilastik exports them (raw z,y,x,c)
+   and other tools write them (labels c,z,y,x), chunked and gzip-compressed.
+8. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
    (re)made first by the .NET test `DotnetWrittenFixture` (this script runs it with CREMI_HDF5_WRITE_FIXTURE set),
    then summarised here; the .NET test compares a fresh write against this summary.
 The .NET tests never need Python; this script only reproduces the committed files.
@@ -257,6 +259,28 @@ def make_element_size_sample():
         f.create_dataset("volumes/labels/clefts", data=np.full(shape, BACKGROUND, dtype=np.uint64))
 
 
+def make_singleton_axes_sample():
+    path = os.path.join(HERE, "singleton_axes.hdf")
+    shape = (6, 40, 36)
+    rng = np.random.RandomState(20261128)
+    raw = rng.randint(0, 256, size=shape).astype(np.uint8)
+    clefts = np.full(shape, BACKGROUND, dtype=np.uint64)
+    clefts[1:4, 10:14, 3:30] = 4
+    with h5py.File(path, "w") as f:
+        r = f.create_dataset("volumes/raw", data=raw[..., np.newaxis], chunks=(4, 16, 16, 1), compression="gzip")
+        r.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+        c = f.create_dataset("volumes/labels/clefts", data=clefts[np.newaxis], chunks=(1, 4, 16, 16), compression="gzip")
+        c.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+    block = (slice(2, 6), slice(7, 33), slice(5, 36))
+    write_json("singleton_axes.expected.json", {
+        "shape": list(shape),
+        "raw_sha256": sha256(raw),
+        "clefts_sha256": sha256(clefts),
+        "block": {"start": [2, 7, 5], "shape": [4, 26, 31],
+                  "raw_sha256": sha256(raw[block]), "clefts_sha256": sha256(clefts[block])},
+    })
+
+
 def summarise_dotnet_written():
     path = os.path.join(HERE, "dotnet_written.hdf")
     env = dict(os.environ, CREMI_HDF5_WRITE_FIXTURE=path)
@@ -294,5 +318,6 @@ if __name__ == "__main__":
     make_python_tool_mask()
     make_compressed_samples()
     make_element_size_sample()
+    make_singleton_axes_sample()
     if "--skip-dotnet" not in sys.argv:
         summarise_dotnet_written()
