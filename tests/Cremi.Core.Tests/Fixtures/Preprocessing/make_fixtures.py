@@ -86,6 +86,13 @@ def main():
         fn = lambda s: cv2.adaptiveThreshold(s, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, kind, block, c)
         save(f"athresh_{block}_{c:g}{tag}", per_section(vol, fn))
     save("seed", seed(vol))
+    # In-plane resampling (InPlaneResampling): INTER_LINEAR to enlarge, INTER_AREA to shrink, on float32 sections.
+    floats = vol.astype(np.float32)
+    for name, (h, w), interpolation in (("resize_up_2x", (2 * Y, 2 * X), cv2.INTER_LINEAR),
+                                        ("resize_up_1.6x", (85, 123), cv2.INTER_LINEAR),
+                                        ("resize_down_2x", (Y // 2, X // 2), cv2.INTER_AREA),
+                                        ("resize_down_1.5x", (35, 51), cv2.INTER_AREA)):
+        save(name, np.stack([cv2.resize(s, (w, h), interpolation=interpolation) for s in floats]))
 
 
 if __name__ == "__main__":
