@@ -69,14 +69,57 @@ public sealed class GenerateCommandTests : IDisposable
         var output = string.Join(' ', (run.Output + run.Errors).Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("warning: " + data, output);
         Assert.Contains("40,4,4 nm but the model was trained on 8,8,8 nm", output);
-        using var file = CremiFile.Open(mask);
-        Assert.Equal("8,8,8", file.Provenance["model_resolution_zyx"]);
+        Assert.Contains("(y and x are resampled to the model's pixels, z is not)", output);
+        using (var file = CremiFile.Open(mask))
+        {
+            Assert.Equal("8,8,8", file.Provenance["model_resolution_zyx"]);
+            Assert.Equal("24,20", file.Provenance["network_grid_yx"]);
+        }
 
         // The same data with a model of its own resolution: no warning.
         var same = _folder.File("same.hdf");
         var quiet = CliRun.Of("generate", data, TinyModel(), "--out", same, "--device", "cpu");
         Assert.True(quiet.ExitCode == 0, quiet.Output + quiet.Errors);
         Assert.DoesNotContain("warning", quiet.Output + quiet.Errors);
+    }
+
+    [Fact]
+    public void Data_at_other_pixels_than_the_model_is_resized_for_the_network_and_the_mask_keeps_the_data_grid()
+    {
+        var (data, mask) = (TinyData(), _folder.File("mask.hdf"));
+        var model = TinyModel(trainedOn: new VoxelSize(40, 8, 8));
+
+        var run = CliRun.Of("generate", data, model, "--out", mask, "--device", "cpu");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        var output = string.Join(' ', (run.Output + run.Errors).Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("warning", output);
+        Assert.Contains("sections resized from 48x40 to 24x20 (4x4 nm pixels to the model's 8x8) for the network, scores back to 48x40", output);
+        using (var file = CremiFile.Open(mask))
+        {
+            Assert.Equal(new Shape3(6, 48, 40), file.Shape);
+            Assert.Equal(VoxelSize.Cremi, file.Resolution);
+            Assert.Equal("24,20", file.Provenance["network_grid_yx"]);
+            Assert.Contains(file.ReadPredictions().Data, v => v > 0);
+        }
+
+        // --resample off: the data as stored, with the warning of old.
+        var stored = _folder.File("stored.hdf");
+        var off = CliRun.Of("generate", data, model, "--out", stored, "--device", "cpu", "--resample", "off");
+        Assert.True(off.ExitCode == 0, off.Output + off.Errors);
+        Assert.Contains("warning", off.Output + off.Errors);
+        using (var file = CremiFile.Open(stored))
+            Assert.Equal("as stored", file.Provenance["network_grid_yx"]);
+    }
+
+    [Fact]
+    public void An_unknown_resample_mode_is_refused_before_anything_is_written()
+    {
+        var (data, mask) = (TinyData(), _folder.File("mask.hdf"));
+        var run = CliRun.Of("generate", data, TinyModel(), "--out", mask, "--resample", "sometimes");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--resample 'sometimes': expected auto or off", run.Errors);
+        Assert.False(File.Exists(mask));
     }
 
     [Fact]

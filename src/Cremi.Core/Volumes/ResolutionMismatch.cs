@@ -10,6 +10,17 @@ public static class ResolutionMismatch
     /// <summary>Relative difference per axis still taken as the same resolution (e.g. 4 vs 4.4 nm pixels).</summary>
     public const double Tolerance = 0.15;
 
+    /// <summary>
+    /// The (y, x) size a volume of <paramref name="shape"/> takes at the model's in-plane pixel size, or null when
+    /// both in-plane axes already agree within the tolerance (or either voxel size is unknown).
+    /// </summary>
+    public static (int Y, int X)? InPlaneGrid(Shape3 shape, VoxelSize data, VoxelSize trained)
+    {
+        if (!data.IsValid || !trained.IsValid) return null;
+        if (Math.Abs(data.Y / trained.Y - 1) <= Tolerance && Math.Abs(data.X / trained.X - 1) <= Tolerance) return null;
+        return (Math.Max(1, (int)Math.Round(shape.Y * data.Y / trained.Y)), Math.Max(1, (int)Math.Round(shape.X * data.X / trained.X)));
+    }
+
     /// <summary>A one-line description of the mismatch, or null when every axis agrees within the tolerance.</summary>
     public static string? Describe(VoxelSize data, VoxelSize trained)
     {

@@ -39,6 +39,7 @@ public sealed class GenerateCommand(IAnsiConsole console) : Command<GenerateSett
         using var setup = GenerationSetup.Open(settings, output);
         var (data, windows, labelling) = (setup.Data, setup.Request.Windows, setup.Request.Labelling);
         if (setup.ResolutionWarning is { } warning) console.MarkupLineInterpolated($"[yellow]warning: {settings.Data}: {warning}[/]");
+        if (setup.ResampleNote is { } note) console.MarkupLineInterpolated($"{settings.Data}: {note}");
         console.MarkupLineInterpolated(
             $"{data.Shape} voxels, window {windows.Window}, {(settings.Naive ? "naive (the Python tool's way)" : $"overlap {windows.Overlap:P0}, batch {windows.BatchSize}{(windows.Tta ? ", TTA" : "")}")}, {ComputeDevice.Describe(setup.Device)}");
 

@@ -93,6 +93,19 @@ public class GenerateSettings : CommandSettings
     [CommandOption("--overwrite")]
     public bool Overwrite { get; init; }
 
+    [CommandOption("--resample <MODE>")]
+    [Description("auto: when the data's pixels differ from the model's by more than 15 %, sections are resized to the model's pixel size for the network and the scores back; off: as stored (with a warning).")]
+    [DefaultValue("auto")]
+    public string Resample { get; init; } = "auto";
+
+    /// <summary>Whether to resample in-plane when the pixel sizes differ; bad values are user errors.</summary>
+    public bool ResampleInPlane() => Resample.Trim().ToLowerInvariant() switch
+    {
+        "auto" => !Naive,
+        "off" => false,
+        _ => throw new UserInputException($"--resample '{Resample}': expected auto or off"),
+    };
+
     /// <summary>Seed filters when MODEL is a .pth, null for a model file; bad values are user errors.</summary>
     public int? SeedFilters() => Arch?.Trim().ToLowerInvariant() switch
     {

@@ -38,6 +38,7 @@ public sealed partial class JobWork(JobStore store, BlockwiseJobs blockwise, Wor
         GenerationSetup setup;
         using (WorkerTelemetry.Source.StartActivity("load")) setup = GenerationSetup.Open(settings, mask);
         if (setup.ResolutionWarning is { } warning) LogResolutionDiffers(log, job.Id, job.Source, warning);
+        if (setup.ResampleNote is { } note) LogResampled(log, job.Id, job.Source, note);
         ScoreJournal? journal = null;
         var grid = blockwise.Folder(job.Id);
         using (setup)
@@ -155,6 +156,9 @@ public sealed partial class JobWork(JobStore store, BlockwiseJobs blockwise, Wor
 
     [LoggerMessage(LogLevel.Warning, "job {JobId}: {Source}: {Warning}")]
     private static partial void LogResolutionDiffers(ILogger logger, string jobId, string source, string warning);
+
+    [LoggerMessage(LogLevel.Information, "job {JobId}: {Source}: {Note}")]
+    private static partial void LogResampled(ILogger logger, string jobId, string source, string note);
 
     [LoggerMessage(LogLevel.Warning, "job {JobId}: journal not used, starting from the first block: {Why}")]
     private static partial void LogJournalDiscarded(ILogger logger, string jobId, string why);

@@ -16,10 +16,11 @@ namespace Cremi.Worker.Workflows;
 public sealed class BlockwiseGeneration(InferenceModel model, WindowModel windowModel)
 {
     /// <summary>The split for a volume of more than <paramref name="blockVoxels"/> voxels; null when it stays one run
-    /// (small enough, the naive mode, which has a grid of its own, or a grid too coarse to split).</summary>
+    /// (small enough, the naive mode, which has a grid of its own, a volume resampled for the network, whose window
+    /// grid is not the data's, or a grid too coarse to split).</summary>
     public static BlockPlan? Plan(Shape3 shape, GenerationRequest request, long blockVoxels)
     {
-        if (request.Naive || shape.Count <= blockVoxels) return null;
+        if (request.Naive || request.InPlaneGrid is not null || shape.Count <= blockVoxels) return null;
         var windows = request.Windows.Validated();
         var blocks = BlockGrid.Split(shape, windows.Window, windows.Stride, blockVoxels);
         return blocks.Count < 2 ? null : new BlockPlan(shape, blocks);

@@ -34,9 +34,27 @@ public sealed class GenerationSetup : IDisposable
     public GenerationRequest Request { get; }
     public MaskGeneration Generation { get; }
 
-    /// <summary>Set when the data's voxel size differs from the model's training data (see <see cref="ResolutionMismatch"/>).</summary>
-    public string? ResolutionWarning =>
-        Model.TrainedResolution is { } trained ? ResolutionMismatch.Describe(Data.Resolution, trained) : null;
+    /// <summary>Set when the data's voxel size differs from the model's training data (see <see cref="ResolutionMismatch"/>)
+    /// on an axis the run does not resample (z always; y and x with `--resample off`).</summary>
+    public string? ResolutionWarning
+    {
+        get
+        {
+            if (Model.TrainedResolution is not { } trained) return null;
+            if (Request.InPlaneGrid is null) return ResolutionMismatch.Describe(Data.Resolution, trained);
+            // y and x are taken care of: warn only if z still differs, in the data's own numbers.
+            return ResolutionMismatch.Describe(Data.Resolution with { Y = trained.Y, X = trained.X }, trained) is null
+                ? null
+                : ResolutionMismatch.Describe(Data.Resolution, trained) + " (y and x are resampled to the model's pixels, z is not)";
+        }
+    }
+
+    /// <summary>What the in-plane resampling does, e.g. "sections resized from 625x625 to 1250x1250 (8 nm pixels to the
+    /// model's 4 nm) for the network, scores back to 625x625"; null when the data is used as stored.</summary>
+    public string? ResampleNote => Request.InPlaneGrid is { } grid && Model.TrainedResolution is { } trained
+        ? $"sections resized from {Data.Shape.Y}x{Data.Shape.X} to {grid.Y}x{grid.X} ({Data.Resolution.Y:0.##}x{Data.Resolution.X:0.##} nm " +
+          $"pixels to the model's {trained.Y:0.##}x{trained.X:0.##}) for the network, scores back to {Data.Shape.Y}x{Data.Shape.X}"
+        : null;
 
     /// <summary>The same model and settings, one block at a time (a block-wise job's blocks).</summary>
     public BlockwiseGeneration Blocks { get; }
@@ -55,8 +73,11 @@ public sealed class GenerationSetup : IDisposable
                 var windows = settings.Windows(model.Window);
                 model.Spec.ValidateWindow(windows.Window);
                 var labelling = settings.Labelling(model.Threshold);
+                var grid = settings.ResampleInPlane() && model.TrainedResolution is { } trained
+                    ? ResolutionMismatch.InPlaneGrid(data.Shape, data.Resolution, trained)
+                    : null;
                 var request = new GenerationRequest(settings.Data, output, windows, labelling, settings.Naive,
-                    Provenance.For("generate", Describe(settings, windows, labelling, model.TrainedResolution)));
+                    Provenance.For("generate", Describe(settings, windows, labelling, model.TrainedResolution, grid)), grid);
                 var windowModel = model.ToWindowModel(device);
                 return new GenerationSetup(settings, data, model, device, request, new MaskGeneration(model, windowModel),
                     new BlockwiseGeneration(model, windowModel));
@@ -108,7 +129,8 @@ public sealed class GenerationSetup : IDisposable
     {
         var w = Request.Windows;
         var batch = includeBatch ? $"batch={w.BatchSize};" : "";
-        return $"window={w.Window};overlap={w.Overlap.ToString("R", CultureInfo.InvariantCulture)};{batch}slab={w.SlabDepth};tta={w.Tta};gaussian={w.Gaussian}";
+        var grid = Request.InPlaneGrid is { } g ? $";grid={g.Y}x{g.X}" : "";
+        return $"window={w.Window};overlap={w.Overlap.ToString("R", CultureInfo.InvariantCulture)};{batch}slab={w.SlabDepth};tta={w.Tta};gaussian={w.Gaussian}{grid}";
     }
 
     private static byte[] Hash(params string[] lines) =>
@@ -126,7 +148,8 @@ public sealed class GenerationSetup : IDisposable
         Data.Dispose();
     }
 
-    private static Dictionary<string, string> Describe(GenerateSettings s, SlidingWindowOptions w, CleftLabelling l, VoxelSize? trained)
+    private static Dictionary<string, string> Describe(GenerateSettings s, SlidingWindowOptions w, CleftLabelling l, VoxelSize? trained,
+        (int Y, int X)? grid)
     {
         var inv = CultureInfo.InvariantCulture;
         return new Dictionary<string, string>
@@ -144,6 +167,7 @@ public sealed class GenerationSetup : IDisposable
             ["tta"] = w.Tta ? "flips z,y,x" : "none",
             ["mode"] = s.Naive ? "naive" : "sliding-window",
             ["model_resolution_zyx"] = trained is { } r ? string.Join(',', r.ToArray().Select(v => v.ToString("R", inv))) : "unknown",
+            ["network_grid_yx"] = grid is { } g ? $"{g.Y},{g.X}" : "as stored",
         };
     }
 }

@@ -6,8 +6,14 @@ using Cremi.Learning.Inference;
 namespace Cremi.Worker.Workflows;
 
 /// <summary>What one generation run is asked to do.</summary>
+/// <param name="InPlaneGrid">The (y, x) size the network sees the volume at when its pixels differ from the model's
+/// (<see cref="ResolutionMismatch.InPlaneGrid"/>); its scores are resampled back to the data's grid. Null: as stored.</param>
 public sealed record GenerationRequest(string DataPath, string OutputPath, SlidingWindowOptions Windows, CleftLabelling Labelling,
-    bool Naive, IReadOnlyDictionary<string, string> Provenance);
+    bool Naive, IReadOnlyDictionary<string, string> Provenance, (int Y, int X)? InPlaneGrid = null)
+{
+    /// <summary>The shape of the volume the network runs over.</summary>
+    public Shape3 NetworkShape(Shape3 data) => InPlaneGrid is { } grid ? data with { Y = grid.Y, X = grid.X } : data;
+}
 
 /// <summary>What a generation run produced.</summary>
 /// <param name="BlocksResumed">Blocks read back from a journal instead of predicted (0 for a fresh run).</param>
@@ -33,11 +39,11 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
 {
     public long WindowCount(Shape3 shape, GenerationRequest request) => request.Naive
         ? new NaivePredictor(windowModel, request.Windows.Window).WindowCount(shape)
-        : new SlidingWindowPredictor(windowModel, request.Windows).WindowCount(shape);
+        : new SlidingWindowPredictor(windowModel, request.Windows).WindowCount(request.NetworkShape(shape));
 
     public int BlockCount(Shape3 shape, GenerationRequest request) => request.Naive
         ? new NaivePredictor(windowModel, request.Windows.Window).BlockCount(shape)
-        : new SlidingWindowPredictor(windowModel, request.Windows).BlockCount(shape);
+        : new SlidingWindowPredictor(windowModel, request.Windows).BlockCount(request.NetworkShape(shape));
 
     public GenerationResult Run(CremiFile data, GenerationRequest request, Action<int>? windowsDone = null,
         CancellationToken cancellationToken = default) =>
@@ -73,8 +79,11 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
             saved.Scores.CopyTo(scores.Data, saved.Z0 * section);
             writer.WritePredictions(saved.Z0, scores.Data.AsMemory(saved.Z0 * section, saved.Scores.Length));
         }
+        var network = request.NetworkShape(shape);
+        var back = network == shape ? null : new SectionResampler(network, shape);
         void Sink(int z0, ReadOnlySpan<float> sections)
         {
+            if (back is not null) sections = back.Resample(sections);
             var target = scores.Data.AsMemory(z0 * section, sections.Length);
             CleftLabelling.Quantise(sections, target.Span);
             writer.WritePredictions(z0, target);
@@ -94,8 +103,9 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
                 (z0, z1) => { var raw = Raw(z0, z1); return raw.With(Array.ConvertAll(raw.Data, b => (float)b)); },
                 Sink, hooks.WindowsDone, cancellationToken, resume?.Carry, BlockDone);
         else
-            new SlidingWindowPredictor(windowModel, request.Windows).Run(shape,
-                (z0, z1) => preprocessing.Apply(Raw(z0, z1)), Sink, hooks.WindowsDone, cancellationToken, resume?.Carry, BlockDone);
+            new SlidingWindowPredictor(windowModel, request.Windows).Run(network,
+                (z0, z1) => preprocessing.Apply(back is null ? Raw(z0, z1) : InPlaneResampling.Resample(Raw(z0, z1), network.Y, network.X)),
+                Sink, hooks.WindowsDone, cancellationToken, resume?.Carry, BlockDone);
         var predictSeconds = clock.Elapsed.TotalSeconds;
         // The network is done: the tensor memory malloc kept for reuse while predicting (up to 1 GiB, see MallocTuning)
         // goes back before labelling allocates its own, so that the two peaks do not add up.

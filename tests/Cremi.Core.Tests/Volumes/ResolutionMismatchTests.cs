@@ -26,4 +26,15 @@ public sealed class ResolutionMismatchTests
     [Fact]
     public void An_invalid_size_gives_no_verdict() =>
         Assert.Null(ResolutionMismatch.Describe(new VoxelSize(0, 4, 4), VoxelSize.Cremi));
+
+    [Fact]
+    public void The_in_plane_grid_is_the_data_at_the_models_pixel_size_and_none_within_the_tolerance()
+    {
+        var shape = new Shape3(125, 1250, 1000);
+        Assert.Equal((2500, 2000), ResolutionMismatch.InPlaneGrid(shape, new VoxelSize(40, 8, 8), VoxelSize.Cremi));
+        Assert.Equal((625, 500), ResolutionMismatch.InPlaneGrid(shape, new VoxelSize(40, 2, 2), VoxelSize.Cremi));
+        Assert.Equal((1875, 1000), ResolutionMismatch.InPlaneGrid(shape, new VoxelSize(40, 6, 4), VoxelSize.Cremi));
+        Assert.Null(ResolutionMismatch.InPlaneGrid(shape, new VoxelSize(40, 4.4, 3.7), VoxelSize.Cremi));
+        Assert.Null(ResolutionMismatch.InPlaneGrid(shape, new VoxelSize(30, 4, 4), VoxelSize.Cremi)); // z is not resampled
+    }
 }
