@@ -44,6 +44,25 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void A_training_file_at_other_pixels_is_resized_to_the_first_files_and_the_run_says_so()
+    {
+        using var folder = new TempFolder();
+        var (fine, coarse) = (folder.File("fine.hdf"), folder.File("coarse.hdf"));
+        Assert.Equal(0, CliRun.Of("synth", fine, "--shape", "16,96,96", "--seed", "2").ExitCode);
+        Assert.Equal(0, CliRun.Of("synth", coarse, "--shape", "16,96,88", "--seed", "3", "--resolution", "40,8,8").ExitCode);
+
+        var run = Workflows.TrainingRun.Check(new Commands.TrainSettings { Data = [fine], ValidationFiles = [coarse] });
+        Assert.Equal(["coarse.hdf (40,8,8 nm) resized in-plane from 96x88 to 192x176, the first file's 4x4 nm pixels"], run.ResampleNotes);
+        run.Load();
+
+        var validation = Assert.Single(run.Validation);
+        Assert.Equal(new Cremi.Core.Volumes.Shape3(16, 192, 176), validation.Shape);
+        Assert.Equal(new Cremi.Core.Volumes.VoxelSize(40, 4, 4), validation.Image.Resolution);
+        Assert.True(validation.CountCleftVoxels() > 0);
+        Assert.Equal(new Cremi.Core.Volumes.Shape3(16, 96, 96), Assert.Single(run.Train).Shape with { Z = 16 });
+    }
+
+    [Fact]
     public void The_window_is_planned_no_deeper_than_the_thinnest_volume_trained_on()
     {
         using var folder = new TempFolder();

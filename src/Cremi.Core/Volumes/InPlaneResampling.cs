@@ -39,6 +39,27 @@ public static class InPlaneResampling
         return new Volume<byte>(shape, output, Rescaled(volume.Resolution, volume.Shape, shape), volume.Offset);
     }
 
+    /// <summary>
+    /// Labels or classes: each output pixel takes the source pixel under its centre (PyTorch's "nearest-exact",
+    /// OpenCV's INTER_NEAREST_EXACT), so no value is invented and none moves by more than half a pixel.
+    /// </summary>
+    public static Volume<T> Nearest<T>(Volume<T> volume, int height, int width) where T : unmanaged
+    {
+        var (shape, _, _) = Plan(volume.Shape, height, width);
+        int[] Sources(int from, int to) =>
+            Enumerable.Range(0, to).Select(i => Math.Min((int)Math.Floor((i + 0.5) * from / to), from - 1)).ToArray();
+        var (rows, columns) = (Sources(volume.Shape.Y, height), Sources(volume.Shape.X, width));
+        var output = new T[shape.Count];
+        for (var z = 0; z < shape.Z; z++)
+        for (var y = 0; y < height; y++)
+        {
+            var source = volume.Data.AsSpan((int)volume.Shape.Index(z, rows[y], 0), volume.Shape.X);
+            var target = output.AsSpan((int)shape.Index(z, y, 0), width);
+            for (var x = 0; x < width; x++) target[x] = source[columns[x]];
+        }
+        return new Volume<T>(shape, output, Rescaled(volume.Resolution, volume.Shape, shape), volume.Offset);
+    }
+
     /// <summary>One section: along x into <paramref name="scratch"/>, then along y.</summary>
     public static void Section(ReadOnlySpan<float> source, int sourceWidth, Span<float> target, int width,
         AxisWeights rows, AxisWeights columns, Span<float> scratch)

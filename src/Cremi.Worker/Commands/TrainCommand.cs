@@ -21,6 +21,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         var run = TrainingRun.Check(settings);
+        foreach (var resized in run.ResampleNotes) console.MarkupLineInterpolated($"{resized}");
         console.Status().Start("loading and preprocessing training data", _ => run.Load());
         var (train, validation, spec, options) = (run.Train, run.Validation, run.Spec, run.Options);
         console.MarkupLineInterpolated(

@@ -12,7 +12,10 @@ namespace Cremi.Worker.Workflows;
 /// </summary>
 public static class TrainingData
 {
-    public static TrainingVolume Load(string path, PreprocessingSpec preprocessing)
+    /// <param name="pixels">The voxel size the network is planned for (the first training file's): a file whose
+    /// in-plane pixels differ by more than 15 % is resized to it (<see cref="ResolutionMismatch.InPlaneGrid"/>), the
+    /// image by interpolation before preprocessing, the classes by nearest pixel. Null: every file as stored.</param>
+    public static TrainingVolume Load(string path, PreprocessingSpec preprocessing, VoxelSize? pixels = null)
     {
         using var file = CremiFile.Open(path);
         file.Require(CremiDatasets.Raw | CremiDatasets.Clefts);
@@ -22,7 +25,12 @@ public static class TrainingData
             var target = classes.Data.AsSpan((int)file.Shape.Index(z0, 0, 0), (int)slab.Shape.Count);
             for (var i = 0; i < target.Length; i++) target[i] = VoxelClass.Of(slab.Data[i]);
         }
-        var image = preprocessing.Apply(file.ReadRaw());
-        return new TrainingVolume(Path.GetFileName(path), image, classes);
+        var raw = file.ReadRaw();
+        if (pixels is { } wanted && ResolutionMismatch.InPlaneGrid(file.Shape, file.Resolution, wanted) is { } grid)
+        {
+            raw = InPlaneResampling.Resample(raw, grid.Y, grid.X);
+            classes = InPlaneResampling.Nearest(classes, grid.Y, grid.X);
+        }
+        return new TrainingVolume(Path.GetFileName(path), preprocessing.Apply(raw), classes);
     }
 }

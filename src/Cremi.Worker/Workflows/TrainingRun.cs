@@ -34,6 +34,9 @@ public sealed class TrainingRun
 
     /// <summary>Why the planned window is shallower than the voxel size alone would make it, or null.</summary>
     public string? WindowNote { get; private init; }
+
+    /// <summary>One line per input file resized to the first file's pixel size.</summary>
+    public IReadOnlyList<string> ResampleNotes { get; private init; } = [];
     public TrainingOptions Options { get; }
     public PreprocessingSpec Preprocessing { get; }
     public IReadOnlyList<TrainingVolume> Train { get; private set; } = [];
@@ -52,6 +55,16 @@ public sealed class TrainingRun
             return (Name: Path.GetFileName(path), file.Resolution, file.Shape);
         }).ToList();
         var resolution = headers[0].Resolution;
+        // Files at other pixel sizes are resized to the first one's when loaded (TrainingData.Load): plan with their
+        // shapes as loaded, and say so.
+        var notes = new List<string>();
+        for (var i = 1; i < headers.Count; i++)
+        {
+            if (ResolutionMismatch.InPlaneGrid(headers[i].Shape, headers[i].Resolution, resolution) is not { } grid) continue;
+            notes.Add($"{headers[i].Name} ({headers[i].Resolution}) resized in-plane from {headers[i].Shape.Y}x{headers[i].Shape.X} " +
+                      $"to {grid.Y}x{grid.X}, the first file's {resolution.Y:0.##}x{resolution.X:0.##} nm pixels");
+            headers[i] = headers[i] with { Shape = headers[i].Shape with { Y = grid.Y, X = grid.X } };
+        }
         var split = Split(settings);
         var trained = headers.Select(h => h.Shape with { Z = split.TrainingSections(h.Name, h.Shape.Z) })
             .Where(part => part.Z > 0).OrderBy(part => part.Z).ToList();
@@ -64,13 +77,13 @@ public sealed class TrainingRun
         var preprocessing = PreprocessingSpec.Parse(settings.PreprocessSpec);
         if (settings.Resume is not null && !File.Exists(settings.Resume))
             throw new UserInputException($"{settings.Resume}: checkpoint does not exist");
-        return new TrainingRun(settings, spec, options, preprocessing, resolution) { WindowNote = windowNote };
+        return new TrainingRun(settings, spec, options, preprocessing, resolution) { WindowNote = windowNote, ResampleNotes = notes };
     }
 
     /// <summary>Reads and preprocesses every file, then splits training from validation data.</summary>
     public void Load()
     {
-        var volumes = InputFiles(Settings).Select(p => TrainingData.Load(p, Preprocessing)).ToList();
+        var volumes = InputFiles(Settings).Select(p => TrainingData.Load(p, Preprocessing, Resolution)).ToList();
         (Train, Validation) = Split(Settings).Apply(volumes);
     }
 

@@ -49,4 +49,16 @@ public class InPlaneResamplingTests
         // Up by linear interpolation, down by the area average: a smooth image comes back within a grey level or two.
         Assert.True(back.Data.Zip(data, (a, b) => Math.Abs(a - b)).Max() <= 3);
     }
+
+    [Fact]
+    public void Nearest_takes_the_pixel_under_each_centre_and_invents_no_value()
+    {
+        // Rows 0..3 -> 0..5 (centres at 0.33, 1, 1.67, 2.33, 3, 3.67 source pixels) and columns 0..3 -> 0..1 (1, 3).
+        var volume = new Volume<ulong>(new Shape3(1, 4, 4), Enumerable.Range(0, 16).Select(i => (ulong)i).ToArray(), new VoxelSize(40, 6, 8));
+
+        var resized = InPlaneResampling.Nearest(volume, 6, 2);
+
+        Assert.Equal(new ulong[] { 1, 3, 5, 7, 5, 7, 9, 11, 13, 15, 13, 15 }, resized.Data);
+        Assert.Equal(new VoxelSize(40, 4, 16), resized.Resolution);
+    }
 }
