@@ -135,6 +135,7 @@ public sealed partial class JobWork(JobStore store, BlockwiseJobs blockwise, Wor
         var checkpoint = Path.Combine(runFolder, Trainer.CheckpointName);
         var resume = File.Exists(checkpoint) ? checkpoint : null;
         var run = TrainingRun.Check(JobSettings.Train(job, runFolder, resume));
+        foreach (var note in run.ResampleNotes) LogResampled(log, job.Id, job.Source, note);
         using (var load = WorkerTelemetry.Source.StartActivity("load+preprocess"))
         {
             load?.SetTag("cremi.preprocessing", run.Preprocessing.ToString());
