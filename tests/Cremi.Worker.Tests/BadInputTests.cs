@@ -73,7 +73,7 @@ public sealed class BadInputTests
         using var folder = new TempFolder();
         var path = folder.File("2d.hdf");
         new H5File { ["volumes"] = new H5Group { ["raw"] = new byte[4, 4] } }.Write(path);
-        AssertRefused(folder, path, "rank 2");
+        AssertRefused(folder, path, "has shape 4x4, expected 3 axes (z,y,x)");
     }
 
     [Fact]
