@@ -149,7 +149,7 @@ public sealed class CremiFile : IDisposable
         }
         catch (Exception e)
         {
-            throw new CremiFileException(path, $"file is truncated or damaged ({CremiFileException.Describe(e)})", e);
+            throw new CremiFileException(path, CremiFileException.Unreadable(e), e);
         }
 
         try
@@ -164,7 +164,7 @@ public sealed class CremiFile : IDisposable
         catch (Exception e)
         {
             file.Dispose();
-            throw new CremiFileException(path, $"file is truncated or damaged ({CremiFileException.Describe(e)})", e);
+            throw new CremiFileException(path, CremiFileException.Unreadable(e), e);
         }
     }
 
@@ -261,7 +261,7 @@ public sealed class CremiFile : IDisposable
         }
         catch (Exception e) when (e is not CremiFileException and not OutOfMemoryException)
         {
-            throw Fail($"file is truncated or damaged (reading '{datasetPath}': {CremiFileException.Describe(e)})", e);
+            throw Fail(CremiFileException.Unreadable(e, datasetPath), e);
         }
         var offset = new Offset3(Offset.Z + z0 * Resolution.Z, Offset.Y + y0 * Resolution.Y, Offset.X + x0 * Resolution.X);
         return new Volume<T>(block, data, Resolution, offset);

@@ -37,6 +37,20 @@ public sealed class CremiFileException : Exception
         return joined.Length <= 300 ? joined : joined[..297] + "...";
     }
 
+    /// <summary>
+    /// The problem to report when PureHDF fails on a file: "file is truncated or damaged (...)", except for what is
+    /// not damage but a limit of ours, said as such: big-endian data (PureHDF 2.2 does not convert byte order; h5py
+    /// and every x86 or ARM tool write little-endian, but some older and Java-based ones do not).
+    /// </summary>
+    internal static string Unreadable(Exception exception, string? dataset = null)
+    {
+        var detail = Describe(exception);
+        if (detail.Contains("Byte order conversion", StringComparison.Ordinal))
+            return $"{(dataset is null ? "a dataset or attribute" : $"'{dataset}'")} is stored big-endian, which cremi cannot read; " +
+                   "rewrite it little-endian, e.g. in h5py: data.astype(data.dtype.newbyteorder('<'))";
+        return $"file is truncated or damaged ({(dataset is null ? "" : $"reading '{dataset}': ")}{detail})";
+    }
+
     private static string OneLine(string text) =>
         string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

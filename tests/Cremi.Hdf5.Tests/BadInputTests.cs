@@ -129,6 +129,15 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Big_endian_data_is_refused_as_such_not_as_damage()
+    {
+        // h5py fixture: uint16 raw stored as >u2. PureHDF 2.2 does not convert byte order.
+        var error = Assert.Throws<CremiFileException>(() => CremiFile.Open(Fixtures.PathOf("big_endian.hdf")));
+        Assert.StartsWith("a dataset or attribute is stored big-endian, which cremi cannot read; rewrite it little-endian", error.Problem);
+        Assert.DoesNotContain("damaged", error.Message);
+    }
+
+    [Fact]
     public void Raw_of_the_wrong_rank_is_refused()
     {
         using var folder = new TempFolder();

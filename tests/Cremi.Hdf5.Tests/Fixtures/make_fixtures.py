@@ -17,7 +17,9 @@
    dataset's `element_size_um` attribute (z,y,x in µm) instead of CREMI's `resolution`.
 7. singleton_axes.hdf (+ .expected.json): volumes with a size-1 channel axis, as ilastik exports them (raw z,y,x,c)
    and other tools write them (labels c,z,y,x), chunked and gzip-compressed.
-8. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
+8. big_endian.hdf: a volume stored big-endian (as some older and Java-based tools write), which PureHDF 2.2 cannot
+   convert: refused with a message saying so, not as damage.
+9. dotnet_written.expected.json: what h5py sees in dotnet_written.hdf, a file our CremiWriter made. The .hdf is
    (re)made first by the .NET test `DotnetWrittenFixture` (this script runs it with CREMI_HDF5_WRITE_FIXTURE set),
    then summarised here; the .NET test compares a fresh write against this summary.
 The .NET tests never need Python; this script only reproduces the committed files.
@@ -281,6 +283,15 @@ def make_singleton_axes_sample():
     })
 
 
+def make_big_endian_sample():
+    path = os.path.join(HERE, "big_endian.hdf")
+    shape = (4, 16, 20)
+    with h5py.File(path, "w") as f:
+        r = f.create_dataset("volumes/raw", data=np.arange(np.prod(shape)).reshape(shape).astype(">u2"))
+        r.attrs["resolution"] = np.array([40.0, 4.0, 4.0])
+        f.create_dataset("volumes/labels/clefts", data=np.full(shape, BACKGROUND, dtype=np.uint64))
+
+
 def summarise_dotnet_written():
     path = os.path.join(HERE, "dotnet_written.hdf")
     env = dict(os.environ, CREMI_HDF5_WRITE_FIXTURE=path)
@@ -319,5 +330,6 @@ if __name__ == "__main__":
     make_compressed_samples()
     make_element_size_sample()
     make_singleton_axes_sample()
+    make_big_endian_sample()
     if "--skip-dotnet" not in sys.argv:
         summarise_dotnet_written()
