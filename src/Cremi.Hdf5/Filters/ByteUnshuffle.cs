@@ -32,21 +32,28 @@ internal static class ByteUnshuffle
             return;
         }
         var tail = count * typeSize;
-        destination[..tail].Clear();
         var rowBytes = count / 8;
         for (var j = 0; j < typeSize; j++)
-            for (var bit = 0; bit < 8; bit++)
+            for (var g = 0; g < rowBytes; g++)
             {
-                var row = source.Slice((j * 8 + bit) * rowBytes, rowBytes);
-                var mask = (byte)(1 << bit);
-                for (var g = 0; g < rowBytes; g++)
-                {
-                    int packed = row[g];
-                    if (packed == 0) continue;
-                    for (var m = 0; m < 8; m++)
-                        if ((packed >> m & 1) != 0) destination[(g * 8 + m) * typeSize + j] |= mask;
-                }
+                // The 8 rows of byte j hold bit k of values 8g..8g+7 in bit m of their byte g: an 8x8 bit matrix
+                // (row k in byte k of a word), whose transpose has byte j of value 8g+m in its byte m.
+                ulong x = 0;
+                for (var k = 0; k < 8; k++) x |= (ulong)source[(j * 8 + k) * rowBytes + g] << (8 * k);
+                x = Transpose8x8(x);
+                for (var m = 0; m < 8; m++) destination[(g * 8 + m) * typeSize + j] = (byte)(x >> (8 * m));
             }
         source[tail..].CopyTo(destination[tail..]);
+    }
+
+    /// <summary>Transposes an 8x8 bit matrix held as row r in byte r, column c in bit c (Hacker's Delight, 7-3).</summary>
+    private static ulong Transpose8x8(ulong x)
+    {
+        var t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAUL;
+        x ^= t ^ (t << 7);
+        t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCUL;
+        x ^= t ^ (t << 14);
+        t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0UL;
+        return x ^ t ^ (t << 28);
     }
 }
