@@ -49,8 +49,8 @@ public sealed class GenerationSetup : IDisposable
         }
     }
 
-    /// <summary>What the in-plane resampling does, e.g. "sections resized from 625x625 to 1250x1250 (8 nm pixels to the
-    /// model's 4 nm) for the network, scores back to 625x625"; null when the data is used as stored.</summary>
+    /// <summary>What the in-plane resampling does, e.g. "sections resized from 625x625 to 1250x1250 (8x8 nm pixels to
+    /// the model's 4x4) for the network, scores back to 625x625"; null when the data is used as stored.</summary>
     public string? ResampleNote => Request.InPlaneGrid is { } grid && Model.TrainedResolution is { } trained
         ? $"sections resized from {Data.Shape.Y}x{Data.Shape.X} to {grid.Y}x{grid.X} ({Data.Resolution.Y:0.##}x{Data.Resolution.X:0.##} nm " +
           $"pixels to the model's {trained.Y:0.##}x{trained.X:0.##}) for the network, scores back to {Data.Shape.Y}x{Data.Shape.X}"
