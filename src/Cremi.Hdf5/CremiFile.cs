@@ -42,7 +42,7 @@ public sealed class CremiFile : IDisposable
         foreach (var (dataset, datasetPath) in new[] { (_raw, RawDatasetPath), (_clefts, CleftsDatasetPath), (_predictions, PredictionsDatasetPath) })
         {
             if (dataset is null || H5FilterNames.Pipeline(dataset) is not { } pipeline) continue;
-            if (CompressionFilters.Refusal(datasetPath!, pipeline.Select(f => f.Id).ToList(), pipeline.Select(f => f.Name).ToList()) is { } refusal)
+            if (CompressionFilters.Refusal(datasetPath!, pipeline) is { } refusal)
                 throw Fail(refusal);
             SkippedFilterWorkaround.Apply(dataset, pipeline);
         }

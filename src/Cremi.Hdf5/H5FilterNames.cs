@@ -15,8 +15,8 @@ internal static class H5FilterNames
 
     public static IReadOnlyList<string>? Of(IH5Dataset dataset) => Pipeline(dataset)?.Select(f => f.Name).ToList();
 
-    /// <summary>The pipeline's filters as (id, name), empty when none, null when unknown.</summary>
-    public static IReadOnlyList<(ushort Id, string Name)>? Pipeline(IH5Dataset dataset)
+    /// <summary>The pipeline's filters in writing order, empty when none, null when unknown.</summary>
+    public static IReadOnlyList<H5FilterStage>? Pipeline(IH5Dataset dataset)
     {
         try
         {
@@ -26,17 +26,18 @@ internal static class H5FilterNames
             if (pipeline.GetType().GetProperty("FilterDescriptions", Instance)?.GetValue(pipeline) is not Array descriptions)
                 return null;
 
-            var filters = new List<(ushort, string)>();
+            var filters = new List<H5FilterStage>();
             foreach (var description in descriptions)
             {
                 var type = description.GetType();
                 var id = Convert.ToUInt16(type.GetProperty("Identifier", Instance)?.GetValue(description) ?? (ushort)0);
+                var flags = Convert.ToUInt16(type.GetProperty("Flags", Instance)?.GetValue(description) ?? (ushort)0);
                 var name = type.GetProperty("Name", Instance)?.GetValue(description) as string;
                 var parameters = type.GetProperty("ClientData", Instance)?.GetValue(description) as uint[] ?? [];
                 // A pipeline we replaced to read it (SkippedFilterWorkaround) is listed as the file stores it.
                 if (id == WholePipelineFilter.Id)
-                    return WholePipelineFilter.Decode(parameters).Select(f => (f.Id, Describe(f.Id, null, f.Values))).ToList();
-                filters.Add((id, Describe(id, name, parameters)));
+                    return WholePipelineFilter.Decode(parameters).Select(f => new H5FilterStage(f.Id, Describe(f.Id, null, f.Values), f.Flags, f.Values)).ToList();
+                filters.Add(new H5FilterStage(id, Describe(id, name, parameters), flags, parameters));
             }
             return filters;
         }
@@ -63,3 +64,6 @@ internal static class H5FilterNames
         _ => string.IsNullOrWhiteSpace(name) ? $"filter{id}" : $"{name}({id})",
     };
 }
+
+/// <summary>One filter of a dataset's pipeline: its id, a readable name ("deflate(4)"), its flags and client data.</summary>
+internal sealed record H5FilterStage(ushort Id, string Name, ushort Flags, uint[] Values);

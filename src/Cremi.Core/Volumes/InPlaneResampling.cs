@@ -11,13 +11,22 @@ public static class InPlaneResampling
 {
     public static Volume<float> Resample(Volume<float> volume, int height, int width)
     {
-        var (shape, rows, columns) = Plan(volume.Shape, height, width);
-        var output = new float[shape.Count];
-        var scratch = new float[volume.Shape.Y * width];
-        for (var z = 0; z < shape.Z; z++)
-            Section(volume.Data.AsSpan(z * volume.Shape.SectionSize, volume.Shape.SectionSize), volume.Shape.X,
-                output.AsSpan(z * shape.SectionSize, shape.SectionSize), width, rows, columns, scratch);
-        return new Volume<float>(shape, output, Rescaled(volume.Resolution, volume.Shape, shape), volume.Offset);
+        var shape = volume.Shape with { Y = height, X = width };
+        return new Volume<float>(shape, Sections(volume.Data, volume.Shape.Y, volume.Shape.X, height, width),
+            Rescaled(volume.Resolution, volume.Shape, shape), volume.Offset);
+    }
+
+    /// <summary>Whole sections of <paramref name="sourceHeight"/> × <paramref name="sourceWidth"/> values, one after
+    /// another (as scores stream out of a predictor), each resized to <paramref name="height"/> × <paramref name="width"/>.</summary>
+    public static float[] Sections(ReadOnlySpan<float> sections, int sourceHeight, int sourceWidth, int height, int width)
+    {
+        var (source, target) = (sourceHeight * sourceWidth, height * width);
+        var (_, rows, columns) = Plan(new Shape3(1, sourceHeight, sourceWidth), height, width);
+        var output = new float[sections.Length / source * target];
+        var scratch = new float[sourceHeight * width];
+        for (var z = 0; z < sections.Length / source; z++)
+            Section(sections.Slice(z * source, source), sourceWidth, output.AsSpan(z * target, target), width, rows, columns, scratch);
+        return output;
     }
 
     /// <summary>Grey values resampled as floats and rounded half to even (OpenCV's saturate_cast), clamped to 0..255.</summary>

@@ -19,22 +19,20 @@ public static class CompressionFilters
         return true;
     });
 
-    /// <summary>Filter ids a dataset may carry and still be read.</summary>
-    public static IReadOnlySet<ushort> Readable { get; } = new HashSet<ushort>
-    {
-        1, 2, 3, 5, 6, LzfFilter.Id, BloscFilter.Id, Lz4Filter.Id,
-    };
+    /// <summary>Filter ids a dataset may carry and still be read: those <see cref="WholePipelineFilter"/> can run
+    /// (PureHDF's five and our three).</summary>
+    public static IReadOnlySet<ushort> Readable => WholePipelineFilter.Decodable;
 
     /// <summary>Registers the third-party decoders with PureHDF (idempotent, thread-safe).</summary>
     public static void EnsureRegistered() => _ = Registration.Value;
 
-    /// <summary>Why a dataset whose pipeline holds <paramref name="filterIds"/> cannot be read, or null when it can.</summary>
-    public static string? Refusal(string datasetPath, IReadOnlyList<ushort> filterIds, IReadOnlyList<string> filterNames)
+    /// <summary>Why a dataset whose pipeline holds <paramref name="filters"/> cannot be read, or null when it can.</summary>
+    internal static string? Refusal(string datasetPath, IReadOnlyList<H5FilterStage> filters)
     {
-        for (var i = 0; i < filterIds.Count; i++)
+        foreach (var filter in filters)
         {
-            if (Readable.Contains(filterIds[i])) continue;
-            return $"'{datasetPath}' is stored with the HDF5 filter {filterNames[i]} (id {filterIds[i]}), which cremi cannot " +
+            if (Readable.Contains(filter.Id)) continue;
+            return $"'{datasetPath}' is stored with the HDF5 filter {filter.Name} (id {filter.Id}), which cremi cannot " +
                    "decode (it reads gzip, lzf, blosc and lz4, with shuffle, fletcher32, n-bit and scale-offset); " +
                    $"rewrite the file with gzip, e.g. 'h5repack -f GZIP=4 IN.hdf OUT.hdf'";
         }

@@ -15,7 +15,8 @@ internal static class SkippedFilterWorkaround
     private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
     /// <summary>True when the dataset now reads through <see cref="WholePipelineFilter"/>.</summary>
-    public static bool Apply(IH5Dataset dataset, IReadOnlyList<(ushort Id, string Name)> filters)
+    /// <param name="filters">The dataset's pipeline as <see cref="H5FilterNames.Pipeline"/> read it.</param>
+    public static bool Apply(IH5Dataset dataset, IReadOnlyList<H5FilterStage> filters)
     {
         if (!filters.Any(f => f.Id is LzfFilter.Id or BloscFilter.Id or Lz4Filter.Id)) return false;
         if (!filters.All(f => WholePipelineFilter.CanRun(f.Id))) return false;
@@ -29,15 +30,8 @@ internal static class SkippedFilterWorkaround
             var constructor = descriptionType.GetConstructors(Instance).SingleOrDefault(c => c.GetParameters().Length == 4);
             if (constructor is null) return false;
 
-            var original = new List<(ushort, ushort, uint[])>();
-            foreach (var description in descriptions)
-            {
-                var type = description.GetType();
-                var id = Convert.ToUInt16(type.GetProperty("Identifier", Instance)!.GetValue(description));
-                var flags = Convert.ToUInt16(type.GetProperty("Flags", Instance)!.GetValue(description));
-                var values = type.GetProperty("ClientData", Instance)!.GetValue(description) as uint[] ?? [];
-                original.Add((id, flags, values));
-            }
+            if (descriptions.Length != filters.Count) return false;
+            var original = filters.Select(f => (f.Id, f.Flags, f.Values)).ToList();
 
             var flagsType = constructor.GetParameters()[1].ParameterType;
             object Description(ushort id, string name, uint[] values) =>

@@ -80,10 +80,10 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
             writer.WritePredictions(saved.Z0, scores.Data.AsMemory(saved.Z0 * section, saved.Scores.Length));
         }
         var network = request.NetworkShape(shape);
-        var back = network == shape ? null : new SectionResampler(network, shape);
+        var resampled = network != shape;
         void Sink(int z0, ReadOnlySpan<float> sections)
         {
-            if (back is not null) sections = back.Resample(sections);
+            if (resampled) sections = InPlaneResampling.Sections(sections, network.Y, network.X, shape.Y, shape.X);
             var target = scores.Data.AsMemory(z0 * section, sections.Length);
             CleftLabelling.Quantise(sections, target.Span);
             writer.WritePredictions(z0, target);
@@ -104,7 +104,7 @@ public sealed class MaskGeneration(InferenceModel model, Learning.Inference.Wind
                 Sink, hooks.WindowsDone, cancellationToken, resume?.Carry, BlockDone);
         else
             new SlidingWindowPredictor(windowModel, request.Windows).Run(network,
-                (z0, z1) => preprocessing.Apply(back is null ? Raw(z0, z1) : InPlaneResampling.Resample(Raw(z0, z1), network.Y, network.X)),
+                (z0, z1) => preprocessing.Apply(resampled ? InPlaneResampling.Resample(Raw(z0, z1), network.Y, network.X) : Raw(z0, z1)),
                 Sink, hooks.WindowsDone, cancellationToken, resume?.Carry, BlockDone);
         var predictSeconds = clock.Elapsed.TotalSeconds;
         // The network is done: the tensor memory malloc kept for reuse while predicting (up to 1 GiB, see MallocTuning)
