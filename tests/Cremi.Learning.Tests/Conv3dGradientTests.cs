@@ -1,4 +1,5 @@
 using Cremi.Learning.Models;
+using Cremi.Learning.Tensors;
 using Cremi.Learning.Training;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -33,9 +34,12 @@ public sealed class Conv3dGradientTests(ITestOutputHelper output)
         for (var round = 0; round < 3; round++)
         {
             using var scope = NewDisposeScope();
-            using (var dirt = full(new long[] { 4, 1024, 1024 }, float.NaN)) dirt.add_(1); // freed memory full of NaN
+            // Freed memory full of NaN. Every number is an explicit, held Scalar (ScalarMath): an implicit one can be
+            // finalized while libtorch reads it when another test's thread collects (CI failed so, in add_(1)).
+            using (var nan = float.NaN.ToScalar())
+                full(new long[] { 4, 1024, 1024 }, nan).Dispose();
             var x = rand(new long[] { 2, inChannels, 8, 32, 32 }, dtype: ScalarType.Float64);
-            var w = randn(new long[] { outChannels, inChannels, kernel[0], kernel[1], kernel[2] }, dtype: ScalarType.Float64) * 0.2;
+            var w = ScalarMath.Times(randn(new long[] { outChannels, inChannels, kernel[0], kernel[1], kernel[2] }, dtype: ScalarType.Float64), 0.2);
             var padding = kernel.Select(k => k / 2).ToArray();
             Tensor[] Gradients(ScalarType type)
             {
@@ -43,7 +47,7 @@ public sealed class Conv3dGradientTests(ITestOutputHelper output)
                 xi = xi.detach().requires_grad_(!firstLayer);
                 var wi = w.to(type).detach().requires_grad_(true);
                 var y = nn.functional.conv3d(xi, wi, padding: padding);
-                y.square().sum().backward();
+                ScalarMath.Square(y).sum().backward();
                 return firstLayer ? [wi.grad!.to(ScalarType.Float64)] : [xi.grad!.to(ScalarType.Float64), wi.grad!.to(ScalarType.Float64)];
             }
             var reference = Gradients(ScalarType.Float64);

@@ -1,4 +1,5 @@
 using Cremi.Learning.Models;
+using Cremi.Learning.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public sealed class GroupNorm3dTests
         var c = x.shape[1];
         var grouped = xd.reshape(n, groups, -1);
         var mean = grouped.mean([2], keepdim: true);
-        var variance = (grouped - mean).square().mean([2], keepdim: true); // biased, as group norm
+        var variance = ScalarMath.Square(grouped - mean).mean([2], keepdim: true); // biased, as group norm
         var normalised = ((grouped - mean) / (variance + 1e-5).sqrt()).reshape(x.shape);
         var y = normalised * wd.view(1, c, 1, 1, 1) + bd.view(1, c, 1, 1, 1);
         (y * upstream.to(float64)).sum().backward();

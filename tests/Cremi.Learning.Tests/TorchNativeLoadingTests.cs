@@ -1,4 +1,5 @@
 using Cremi.Learning.Devices;
+using Cremi.Learning.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public sealed class TorchNativeLoadingTests
         var output = conv.forward(input);
         Assert.Equal(new long[] { 2, 4, 8, 16, 16 }, output.shape);
 
-        output.square().mean().backward();
+        ScalarMath.Square(output).mean().backward();
 
         var grad = conv.weight!.grad;
         Assert.NotNull(grad);

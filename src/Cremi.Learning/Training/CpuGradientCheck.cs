@@ -1,5 +1,6 @@
 using Cremi.Learning.Devices;
 using Cremi.Learning.Models;
+using Cremi.Learning.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,8 +44,8 @@ public static class CpuGradientCheck
         model64.load_state_dict(model.state_dict());
         model64.to(ScalarType.Float64);
         var input = rand(inputShape);
-        model.forward(input).square().mean().backward();
-        model64.forward(input.to(ScalarType.Float64)).square().mean().backward();
+        ScalarMath.Square(model.forward(input)).mean().backward();
+        ScalarMath.Square(model64.forward(input.to(ScalarType.Float64))).mean().backward();
         var reference = model64.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
         // Errors are Euclidean norms of the difference over the reference's (single rounding outliers barely count; a
         // wrong kernel spoils whole tensors). A bias right before a norm has a true gradient of zero, so the scale is

@@ -1,5 +1,6 @@
 using Cremi.Learning.Devices;
 using Cremi.Learning.Models;
+using Cremi.Learning.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,14 +35,15 @@ public static class MixedPrecisionCheck
         var input = rand([2, spec.InChannels, 2 * m.Z, 2 * m.Y, 2 * m.X], device: device);
 
         var exact = model.forward(input);
-        exact.square().mean().backward();
+        ScalarMath.Square(exact).mean().backward();
         var reference = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
         foreach (var p in model.parameters()) p.grad = null;
         var mixed = replica.Forward(input);
-        mixed.square().mean().backward();
+        ScalarMath.Square(mixed).mean().backward();
         replica.GradientsToMaster();
 
-        var forward = ((mixed - exact).abs().max() / exact.abs().max().clamp_min(1e-30)).item<float>();
+        using var tiny = 1e-30.ToScalar();
+        var forward = ((mixed - exact).abs().max() / exact.abs().max().clamp_min(tiny)).item<float>();
         double difference = 0, norm = 0;
         foreach (var (name, parameter) in model.named_parameters())
         {

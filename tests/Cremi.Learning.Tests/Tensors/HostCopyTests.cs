@@ -33,7 +33,7 @@ public sealed class HostCopyTests
         byte[] classes = [0, 1, 2, 1, 0, 2];
         using var t = HostCopy.ToTensor(classes, [1, 1, 1, 2, 3]);
         Assert.Equal(ScalarType.Byte, t.dtype);
-        using var isOne = t.eq(1);
+        using var isOne = ScalarMath.Equal(t, 1);
         var flags = new bool[6];
         HostCopy.CopyTo(isOne, flags.AsSpan());
         Assert.Equal([false, true, false, true, false, false], flags);

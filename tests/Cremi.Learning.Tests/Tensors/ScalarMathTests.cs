@@ -4,6 +4,8 @@ using static TorchSharp.torch;
 
 namespace Cremi.Learning.Tests.Tensors;
 
+/// <summary>Under a collector that never rests, so in a collection that runs alone (<see cref="RestlessCollectorCollection"/>).</summary>
+[Collection(RestlessCollectorCollection.Name)]
 public sealed class ScalarMathTests
 {
     /// <summary>
@@ -62,7 +64,7 @@ public sealed class ScalarMathTests
             using var model = spec.Build();
             using var optimizer = new Cremi.Learning.Training.AdamW(model.parameters(), 1e-3, weightDecay: 1e-4);
             using var x = randn([2, 1, 2, 8, 8]);
-            using var y = (rand([2, 1, 2, 8, 8]) > 0.5).to_type(ScalarType.Float32);
+            using var y = ScalarMath.Greater(rand([2, 1, 2, 8, 8]), 0.5).to_type(ScalarType.Float32);
             var combined = new CombinedLoss(new LossSpec(Bce: 1, Dice: 1, Iou: 0, PosWeight: 5));
             for (var i = 0; i < 2000; i++)
             {

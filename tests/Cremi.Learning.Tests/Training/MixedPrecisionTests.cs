@@ -1,6 +1,7 @@
 using Cremi.Core.Augmentation;
 using Cremi.Core.Volumes;
 using Cremi.Learning.Models;
+using Cremi.Learning.Tensors;
 using Cremi.Learning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public sealed class MixedPrecisionTests : IDisposable
         {
             var output = forward(input);
             Assert.Equal(ScalarType.Float32, output.dtype);
-            output.square().mean().backward();
+            ScalarMath.Square(output).mean().backward();
         }
         afterBackward?.Invoke();
         return model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
