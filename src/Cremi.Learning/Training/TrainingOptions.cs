@@ -12,7 +12,13 @@ public sealed record TrainingOptions
 
     /// <summary>Optimizer steps per epoch; an epoch ends with a validation.</summary>
     public int StepsPerEpoch { get; init; } = 100;
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = DefaultEpochs;
+
+    public const int DefaultEpochs = 10;
+
+    /// <summary>Epochs of a run that its time budget is to end (`--minutes` without `--epochs`, the demo): more than any
+    /// budget allows, so the clock alone decides, and the decay follows the clock.</summary>
+    public const int EpochsUntilBudget = 10_000;
 
     /// <summary>Stop after this wall time even if epochs remain (a checkpoint is saved first).</summary>
     public TimeSpan? TimeBudget { get; init; }

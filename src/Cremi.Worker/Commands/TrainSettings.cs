@@ -61,15 +61,15 @@ public sealed class TrainSettings : CommandSettings
     public int? Batch { get; init; }
 
     [CommandOption("--epochs <N>")]
-    [DefaultValue(10)]
-    public int Epochs { get; init; } = 10;
+    [Description("Default: 10, or as many as the time budget allows when one is given.")]
+    public int? Epochs { get; init; }
 
     [CommandOption("--steps-per-epoch <N>")]
     [DefaultValue(100)]
     public int StepsPerEpoch { get; init; } = 100;
 
-    [CommandOption("--time-budget <MINUTES>")]
-    [Description("Stop after this many minutes (checkpoint saved).")]
+    [CommandOption("--time-budget|--minutes <MINUTES>")]
+    [Description("Train for this many minutes (checkpoint saved); the learning rate anneals over them. Without --epochs the budget alone ends the run.")]
     public double? TimeBudgetMinutes { get; init; }
 
     [CommandOption("--lr <RATE>")]
@@ -212,7 +212,7 @@ public sealed class TrainSettings : CommandSettings
     {
         Window = Window is { } window ? Shape3.Parse(window) : NetworkPlan.Window(resolution, spec.RequiredMultiple, thinnest),
         BatchSize = Batch ?? DefaultBatch(Device),
-        Epochs = Epochs,
+        Epochs = Epochs ?? (TimeBudgetMinutes is null ? Learning.Training.TrainingOptions.DefaultEpochs : Learning.Training.TrainingOptions.EpochsUntilBudget),
         StepsPerEpoch = StepsPerEpoch,
         TimeBudget = TimeBudgetMinutes is { } m ? TimeSpan.FromMinutes(m) : null,
         LearningRate = LearningRate,

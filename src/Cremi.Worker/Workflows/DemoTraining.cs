@@ -23,7 +23,7 @@ public static class DemoTraining
         Window = window,
         BatchSize = 2,
         StepsPerEpoch = 25,
-        Epochs = 10_000, // the time budget ends the run
+        Epochs = TrainingOptions.EpochsUntilBudget,
         TimeBudget = budget,
         LearningRate = 2e-3,
         WarmupSteps = 20,
