@@ -17,7 +17,10 @@ internal sealed class TrainProgress(ProgressTask task, IAnsiConsole console) : I
         _clock.Start();
         task.MaxValue = budget?.TotalSeconds ?? totalSteps;
         task.Value = budget is null ? firstStep : 0;
-        console.MarkupLineInterpolated($"training on [bold]{device}[/], {parameters:N0} parameters, steps {firstStep}..{totalSteps}");
+        var length = budget is { } b
+            ? $"from step {firstStep:N0} for {b.TotalMinutes:0.##} min or to step {totalSteps:N0}, whichever comes first"
+            : $"steps {firstStep:N0}..{totalSteps:N0}";
+        console.MarkupLineInterpolated($"training on [bold]{device}[/], {parameters:N0} parameters, {length}");
     }
 
     public void OnStep(long step, double loss, double learningRate)
