@@ -58,6 +58,21 @@ public sealed class TrainBudgetOptionTests
         Assert.Equal((TrainingOptions.EpochsUntilBudget, TimeSpan.FromMinutes(4)), (options.Epochs, options.TimeBudget!.Value));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void A_budget_of_no_time_is_refused_before_any_output(string minutes)
+    {
+        using var folder = new TempFolder();
+        var data = folder.File("a.hdf");
+        Assert.Equal(0, CliRun.Of("synth", data, "--shape", "8,64,64", "--seed", "2").ExitCode);
+        var output = folder.File("run");
+        var run = CliRun.Of("train", data, "--out", output, "--minutes", minutes, "--window", "8,64,64", "--filters", "4");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the time budget (--minutes) must be more than 0 minutes", run.Errors.ReplaceLineEndings(" "));
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>Binds and validates the train verb's settings without running it.</summary>
     private sealed class ParseOnly : Command<TrainSettings>
     {

@@ -101,6 +101,7 @@ public sealed record TrainingOptions
         if (Window.IsEmpty) problems.Add($"window {Window} is empty");
         if (BatchSize < 1) problems.Add("batch size must be at least 1");
         if (StepsPerEpoch < 1 || Epochs < 1) problems.Add("steps per epoch and epochs must be at least 1");
+        if (TimeBudget is { } budget && !(budget > TimeSpan.Zero)) problems.Add("the time budget (--minutes) must be more than 0 minutes");
         if (!(LearningRate > 0)) problems.Add("learning rate must be positive");
         if (WeightDecay < 0) problems.Add("weight decay must not be negative");
         if (!(WeightAverageDecay >= 0 && WeightAverageDecay < 1)) problems.Add("the weight average's decay must be 0 (off) or lie between 0 and 1");
