@@ -19,19 +19,16 @@ public static class CompressionFilters
         return true;
     });
 
-    /// <summary>Filter ids a dataset may carry and still be read: those <see cref="WholePipelineFilter"/> can run
-    /// (PureHDF's five and our three).</summary>
-    public static IReadOnlySet<ushort> Readable => WholePipelineFilter.Decodable;
-
     /// <summary>Registers the third-party decoders with PureHDF (idempotent, thread-safe).</summary>
     public static void EnsureRegistered() => _ = Registration.Value;
 
-    /// <summary>Why a dataset whose pipeline holds <paramref name="filters"/> cannot be read, or null when it can.</summary>
+    /// <summary>Why a dataset whose pipeline holds <paramref name="filters"/> cannot be read, or null when it can: a
+    /// dataset is readable when <see cref="WholePipelineFilter"/> can run each of its filters (PureHDF's five and our three).</summary>
     internal static string? Refusal(string datasetPath, IReadOnlyList<H5FilterStage> filters)
     {
         foreach (var filter in filters)
         {
-            if (Readable.Contains(filter.Id)) continue;
+            if (WholePipelineFilter.CanRun(filter.Id)) continue;
             return $"'{datasetPath}' is stored with the HDF5 filter {filter.Name} (id {filter.Id}), which cremi cannot " +
                    "decode (it reads gzip, lzf, blosc and lz4, with shuffle, fletcher32, n-bit and scale-offset); " +
                    $"rewrite the file with gzip, e.g. 'h5repack -f GZIP=4 IN.hdf OUT.hdf'";

@@ -29,9 +29,6 @@ internal sealed class WholePipelineFilter : DecodingFilter
 
     public override string Name => "cremi-pipeline";
 
-    /// <summary>The filter ids this filter runs.</summary>
-    public static IReadOnlySet<ushort> Decodable { get; } = Filters.Keys.ToHashSet();
-
     public static bool CanRun(ushort filterId) => Filters.ContainsKey(filterId);
 
     public static uint[] Encode(IReadOnlyList<(ushort Id, ushort Flags, uint[] Values)> pipeline)
