@@ -13,7 +13,7 @@ public sealed record AugmentationOptions
     /// <summary>
     /// Rotation by a uniform angle in the y-x plane while cutting the window (<see cref="RotationAugment"/>). Not in
     /// <see cref="Default"/>: one 15-minute CPU run on a synthetic volume scored 0.72 / 0.73 with it, inside the spread
-    /// of the plain command's runs (0.70-0.78 / 0.62-0.75; README, Performance), so it is not shown to help there;
+    /// of the plain command's runs (0.70-0.78 / 0.62-0.75; docs/measurements.md), so it is not shown to help there;
     /// it is meant for longer runs and for real volumes with few annotated synapses.
     /// </summary>
     public double AngleProbability { get; init; }

@@ -37,7 +37,7 @@ public static class SegmentationLosses
     /// after Wu et al. 2016's bootstrapped cross-entropy). Once the easy background is learnt, the plain mean is
     /// dominated by millions of voxels that no longer teach anything; the top-k mean spends the gradient on the hard
     /// ones (a T-bar next to a cleft, the band's edges). Not better than BCE on our synthetic data in 15 minutes
-    /// (README, Performance), so not the default. On logits (<c>onLogits</c>) or on probabilities (the seed
+    /// (docs/measurements.md), so not the default. On logits (<c>onLogits</c>) or on probabilities (the seed
     /// network's sigmoid output).
     /// </summary>
     public static Tensor TopKBce(Tensor output, Tensor target, double percent, double posWeight = 1.0, bool onLogits = true)
