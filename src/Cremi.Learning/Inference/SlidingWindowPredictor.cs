@@ -27,9 +27,12 @@ public sealed class SlidingWindowPredictor
     }
 
     /// <summary>Number of windows (and forward-pass items, before TTA) for a volume: for progress bars.</summary>
-    public long WindowCount(Shape3 volume)
+    public long WindowCount(Shape3 volume) => WindowCount(volume, _options);
+
+    /// <summary>Number of windows for a volume under <paramref name="options"/>, without a model.</summary>
+    public static long WindowCount(Shape3 volume, SlidingWindowOptions options)
     {
-        var (w, s) = (_options.Window, _options.Stride);
+        var (w, s) = (options.Window, options.Stride);
         return (long)WindowGrid.Starts(volume.Z, w.Z, s.Z).Length * WindowGrid.Starts(volume.Y, w.Y, s.Y).Length
                * WindowGrid.Starts(volume.X, w.X, s.X).Length;
     }

@@ -45,10 +45,8 @@ public static class ThresholdCalibration
             new SlidingWindowOptions { Window = description.Window });
         var histogram = new ScoreHistogram();
         long voxels = 0, clefts = 0;
-        foreach (var volume in volumes)
+        foreach (var (volume, sections) in Parts(volumes, maxVoxels))
         {
-            var sections = (int)Math.Min(volume.Shape.Z, (maxVoxels - voxels) / volume.Shape.SectionSize);
-            if (sections < 1) break;
             var part = sections == volume.Shape.Z ? volume : volume.Sections(0, sections, "");
             var scores = new float[part.Shape.Count];
             predictor.Run(part.Shape, (z0, z1) => part.Image.Crop(z0, 0, 0, part.Shape with { Z = z1 - z0 }),
@@ -63,5 +61,25 @@ public static class ThresholdCalibration
         if (clefts == 0) return null;
         var (threshold, f1) = histogram.BestThreshold();
         return new Calibration(threshold, f1, histogram.F1(0.5), voxels, clock.Elapsed);
+    }
+
+    /// <summary>Windows <see cref="Run"/> will put through the network for these volumes: what its time depends on.</summary>
+    public static long WindowCount(IReadOnlyList<TrainingVolume> volumes, Shape3 window, long maxVoxels)
+    {
+        var options = new SlidingWindowOptions { Window = window };
+        return Parts(volumes, maxVoxels).Sum(p => SlidingWindowPredictor.WindowCount(p.Volume.Shape with { Z = p.Sections }, options));
+    }
+
+    /// <summary>The sections scored: whole volumes first, then the first sections of the next, up to <paramref name="maxVoxels"/>.</summary>
+    private static IEnumerable<(TrainingVolume Volume, int Sections)> Parts(IReadOnlyList<TrainingVolume> volumes, long maxVoxels)
+    {
+        long voxels = 0;
+        foreach (var volume in volumes)
+        {
+            var sections = (int)Math.Min(volume.Shape.Z, (maxVoxels - voxels) / volume.Shape.SectionSize);
+            if (sections < 1) yield break;
+            voxels += (long)sections * volume.Shape.SectionSize;
+            yield return (volume, sections);
+        }
     }
 }

@@ -75,7 +75,10 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         if (replica is not null)
             _observer.OnMessage($"mixed precision: bfloat16 passes, float32 weights (bfloat16 outputs within {precisionErrors.Forward:P1} and gradients within {precisionErrors.Gradient:P1} of float32's)");
         _observer.OnStart(state.Step, totalSteps, $"{ComputeDevice.Describe(device)}, {TrainingPrecisions.Name(precision)}", spec.ParameterCount(), options.TimeBudget);
-        var clock = Stopwatch.StartNew();
+        var clock = new TrainingClock(options.TimeBudget);
+        var calibrationWindows = validationHasClefts && options.CalibrationVoxels > 0
+            ? ThresholdCalibration.WindowCount(validation, options.Window, options.CalibrationVoxels)
+            : 0;
         var epochClock = Stopwatch.StartNew();
         double lossSum = 0, lastLr = 0;
         var lossCount = 0;
@@ -87,7 +90,9 @@ public sealed class Trainer(ITrainingObserver? observer = null)
         // true when early stopping ends the run.
         bool EndEpoch(long stepsDone)
         {
+            var endClock = Stopwatch.StartNew();
             var result = validator.Run(judged, cancellationToken);
+            var validationTime = endClock.Elapsed;
             var epoch = state.Epoch + 1;
             var record = new EpochRecord(epoch, stepsDone, lossSum / Math.Max(1, lossCount), lastLr, result.Loss, result.F1,
                 result.Iou, result.BestThreshold, result.BestF1, epochClock.Elapsed.TotalSeconds);
@@ -97,7 +102,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             // past it takes over whatever its score (a 15-minute run otherwise shipped its epoch-4 model, picked at the
             // peak rate for a lucky 0.701 on the validation windows, and early stopping cut its anneal short), and
             // early stopping waits for it too.
-            var decay = LearningRateSchedule.DecayProgress(stepsDone, totalSteps, warmup, TimeFraction());
+            var decay = LearningRateSchedule.DecayProgress(stepsDone, totalSteps, warmup, clock.StepFraction);
             var settled = decay >= TrainingOptions.SettledAfterDecay;
             // Without a cleft in the validation data F1 says nothing (1.0 for predicting nothing): use the loss.
             var better = validationHasClefts ? result.BestF1 > state.BestF1 : result.Loss < state.BestLoss;
@@ -115,24 +120,23 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             Checkpoint.Save(checkpointPath, state, model, optimizer, average);
             WriteHistory(outputFolder, state);
             _observer.OnEpoch(record, improved);
+            clock.RecordEpochEnd(endClock.Elapsed, validationTime, validator.WindowCount, calibrationWindows);
             (lossSum, lossCount) = (0, 0);
             epochClock.Restart();
             return options.Patience > 0 && state.EpochsSinceBest >= options.Patience && settled;
         }
 
-        double TimeFraction() => options.TimeBudget is { } b && b > TimeSpan.Zero ? clock.Elapsed / b : 0;
-
         try
         {
             for (; step < totalSteps; step++)
             {
-                if (options.TimeBudget is { } budget && clock.Elapsed >= budget)
+                if (clock.StepsSpent)
                 {
                     (stopReason, budgetReached) = ("time budget reached", true);
                     break;
                 }
                 cancellationToken.ThrowIfCancellationRequested();
-                lastLr = LearningRateSchedule.At(step, totalSteps, options.LearningRate, warmup, options.MinLearningRateFactor, TimeFraction());
+                lastLr = LearningRateSchedule.At(step, totalSteps, options.LearningRate, warmup, options.MinLearningRateFactor, clock.StepFraction);
                 optimizer.LearningRate = lastLr;
 
                 var loss = TrainStep(model, replica, optimizer, objective, prefetcher.Next(cancellationToken), options, resolution, distance, device);

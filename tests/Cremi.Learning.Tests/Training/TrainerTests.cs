@@ -178,6 +178,24 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_time_budget_covers_the_last_validation_and_the_calibration_too()
+    {
+        // A validation volume whose calibration (sliding windows at 50 % overlap: 1,587 windows, about 5 s here) takes a
+        // good share of the budget: the steps must stop early enough for it to end within the budget (without that,
+        // 14.0 s of a 12 s budget with a calibration of 1.9 s).
+        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
+        var validation = new[] { Bars("b", new Shape3(8, 384, 384), 2) };
+        var budget = TimeSpan.FromSeconds(15);
+        var options = SmallRun(epochs: 100) with { StepsPerEpoch = 15, TimeBudget = budget, ValidationWindows = 32 };
+        var result = new Trainer().Run(train, validation, SmallNet(), options, "minmax", _folder);
+
+        Assert.Equal("time budget reached", result.StopReason);
+        var calibration = Assert.IsType<Calibration>(result.Calibration);
+        Assert.True(calibration.Elapsed > budget * 0.15, $"the calibration took only {calibration.Elapsed.TotalSeconds:F1} s: too short to test the budget with");
+        Assert.True(result.Elapsed <= budget * 1.1, $"the run took {result.Elapsed.TotalSeconds:F1} s of a {budget.TotalSeconds} s budget (calibration {calibration.Elapsed.TotalSeconds:F1} s)");
+    }
+
+    [Fact]
     public void Cancelling_saves_a_checkpoint_before_giving_up()
     {
         var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
