@@ -42,7 +42,7 @@ public static class ThresholdCalibration
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var predictor = new SlidingWindowPredictor(new WindowModel(module, description.Spec.OutputsLogits, description.Target, device),
-            new SlidingWindowOptions { Window = description.Window });
+            Windows(description.Window));
         var histogram = new ScoreHistogram();
         long voxels = 0, clefts = 0;
         foreach (var (volume, sections) in Parts(volumes, maxVoxels))
@@ -66,9 +66,12 @@ public static class ThresholdCalibration
     /// <summary>Windows <see cref="Run"/> will put through the network for these volumes: what its time depends on.</summary>
     public static long WindowCount(IReadOnlyList<TrainingVolume> volumes, Shape3 window, long maxVoxels)
     {
-        var options = new SlidingWindowOptions { Window = window };
+        var options = Windows(window);
         return Parts(volumes, maxVoxels).Sum(p => SlidingWindowPredictor.WindowCount(p.Volume.Shape with { Z = p.Sections }, options));
     }
+
+    /// <summary>How the calibration tiles the data: `cremi generate`'s defaults (50 % overlap, Gaussian blending).</summary>
+    private static SlidingWindowOptions Windows(Shape3 window) => new() { Window = window };
 
     /// <summary>The sections scored: whole volumes first, then the first sections of the next, up to <paramref name="maxVoxels"/>.</summary>
     private static IEnumerable<(TrainingVolume Volume, int Sections)> Parts(IReadOnlyList<TrainingVolume> volumes, long maxVoxels)

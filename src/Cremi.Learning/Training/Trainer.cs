@@ -76,9 +76,9 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             _observer.OnMessage($"mixed precision: bfloat16 passes, float32 weights (bfloat16 outputs within {precisionErrors.Forward:P1} and gradients within {precisionErrors.Gradient:P1} of float32's)");
         _observer.OnStart(state.Step, totalSteps, $"{ComputeDevice.Describe(device)}, {TrainingPrecisions.Name(precision)}", spec.ParameterCount(), options.TimeBudget);
         var clock = new TrainingClock(options.TimeBudget);
-        var calibrationWindows = validationHasClefts && options.CalibrationVoxels > 0
-            ? ThresholdCalibration.WindowCount(validation, options.Window, options.CalibrationVoxels)
-            : 0;
+        // Calibration needs cleft voxels to maximise F1 on; its window count is part of the time budget's reserve.
+        var calibrates = validationHasClefts && options.CalibrationVoxels > 0;
+        var calibrationWindows = calibrates ? ThresholdCalibration.WindowCount(validation, options.Window, options.CalibrationVoxels) : 0;
         var epochClock = Stopwatch.StartNew();
         double lossSum = 0, lastLr = 0;
         var lossCount = 0;
@@ -175,7 +175,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             state = state with { BestF1 = result.BestF1, BestThreshold = result.BestThreshold };
             SaveModel(bestPath, state, judged, resolution, result);
         }
-        var calibration = validationHasClefts && options.CalibrationVoxels > 0
+        var calibration = calibrates
             ? Calibrate(bestPath, validation, device, options.CalibrationVoxels, cancellationToken)
             : null;
         WriteHistory(outputFolder, state, calibration);

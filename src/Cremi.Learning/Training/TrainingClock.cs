@@ -48,7 +48,7 @@ public sealed class TrainingClock
     public void RecordEpochEnd(TimeSpan epochEnd, TimeSpan validation, int validationWindows, long calibrationWindows)
     {
         var perWindow = validation / Math.Max(1, validationWindows);
-        var writes = epochEnd > validation ? epochEnd - validation : TimeSpan.Zero;
+        var writes = epochEnd - validation; // the model, checkpoint and history saved after the validation
         var reserve = epochEnd + perWindow * (CalibrationCostPerWindow * calibrationWindows) + writes;
         Reserve = Budget is { } budget && reserve > budget / 2 ? budget / 2 : reserve;
     }
