@@ -7,11 +7,17 @@ using static TorchSharp.torch;
 
 namespace Cremi.Learning.Training;
 
-/// <summary>The threshold a model ships with, chosen on what `cremi generate` computes, and its F1 there.</summary>
-public sealed record Calibration(double Threshold, double F1, double F1AtHalf, long Voxels, TimeSpan Elapsed)
+/// <summary>
+/// The threshold a model ships with, chosen on what `cremi generate` computes, and its F1 there, over
+/// <paramref name="Voxels"/> of the <paramref name="PlannedVoxels"/> planned (fewer when the time budget ended it early).
+/// </summary>
+public sealed record Calibration(double Threshold, double F1, double F1AtHalf, long Voxels, long PlannedVoxels, TimeSpan Elapsed)
 {
     /// <summary>Thresholds outside [Extreme, 1 - Extreme] are reported: the masks then hinge on a sliver of scores.</summary>
     public const double Extreme = 0.05;
+
+    /// <summary>False when the time budget stopped the calibration before it scored all it planned.</summary>
+    public bool Complete => Voxels == PlannedVoxels;
 
     /// <summary>
     /// Why the chosen threshold deserves a look, or null. A model whose best threshold on validation data is 0.004
@@ -34,55 +40,63 @@ public sealed record Calibration(double Threshold, double F1, double F1AtHalf, l
 public static class ThresholdCalibration
 {
     /// <summary>
-    /// Scores at most <paramref name="maxVoxels"/> validation voxels (whole volumes first, then the first sections of
-    /// the next) with <paramref name="module"/>; null when they hold no cleft voxel (no F1 to maximise).
+    /// Scores at most <paramref name="maxVoxels"/> validation voxels (<see cref="CalibrationSample"/>) with
+    /// <paramref name="module"/>; null when the voxels scored hold no cleft (no F1 to maximise).
     /// </summary>
+    /// <param name="stop">The time budget's end: the calibration then ends with the sections it finished (the blocks of
+    /// one window z-start each, so a stop loses at most one), where <paramref name="cancellationToken"/> abandons it.</param>
+    /// <param name="windowsDone">Called with the windows of each forward pass: for progress.</param>
     public static Calibration? Run(nn.Module<Tensor, Tensor> module, ModelDescription description, IReadOnlyList<TrainingVolume> volumes,
-        Device device, long maxVoxels, CancellationToken cancellationToken = default)
+        Device device, long maxVoxels, CancellationToken stop = default, CancellationToken cancellationToken = default,
+        Action<int>? windowsDone = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var predictor = new SlidingWindowPredictor(new WindowModel(module, description.Spec.OutputsLogits, description.Target, device),
             Windows(description.Window));
+        var plan = CalibrationSample.Plan([.. volumes.Select(v => v.Shape)], description.Window, maxVoxels);
         var histogram = new ScoreHistogram();
         long voxels = 0, clefts = 0;
-        foreach (var (volume, sections) in Parts(volumes, maxVoxels))
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, cancellationToken);
+        try
         {
-            var part = sections == volume.Shape.Z ? volume : volume.Sections(0, sections, "");
-            var scores = new float[part.Shape.Count];
-            predictor.Run(part.Shape, (z0, z1) => part.Image.Crop(z0, 0, 0, part.Shape with { Z = z1 - z0 }),
-                (z0, finished) => finished.CopyTo(scores.AsSpan((int)(z0 * part.Shape.SectionSize))), cancellationToken: cancellationToken);
-            var classes = part.Classes.Data;
-            var isCleft = Array.ConvertAll(classes, c => c == VoxelClass.Cleft);
-            var keep = Array.ConvertAll(classes, c => c != VoxelClass.Ignore);
-            histogram.Add(scores, isCleft, keep);
-            voxels += part.Shape.Count;
-            clefts += isCleft.LongCount(c => c);
+            foreach (var (index, box) in plan)
+            {
+                var volume = volumes[index];
+                var classes = box.Shape == volume.Shape ? volume.Classes.Data : volume.Classes.Crop(box.Z, box.Y, box.X, box.Shape).Data;
+                var isCleft = Array.ConvertAll(classes, c => c == VoxelClass.Cleft);
+                var keep = Array.ConvertAll(classes, c => c != VoxelClass.Ignore);
+                var section = box.Shape.SectionSize;
+                predictor.Run(box.Shape, (z0, z1) => volume.Image.Crop(box.Z + z0, box.Y, box.X, box.Shape with { Z = z1 - z0 }),
+                    (z0, finished) =>
+                    {
+                        var range = new Range(z0 * section, z0 * section + finished.Length);
+                        histogram.Add(finished, isCleft.AsSpan(range), keep.AsSpan(range));
+                        voxels += finished.Length;
+                        clefts += isCleft.AsSpan(range).Count(true);
+                    }, windowsDone, either.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The budget is spent: the sections finished so far are scored as generate scores them; keep them.
         }
         if (clefts == 0) return null;
         var (threshold, f1) = histogram.BestThreshold();
-        return new Calibration(threshold, f1, histogram.F1(0.5), voxels, clock.Elapsed);
+        return new Calibration(threshold, f1, histogram.F1(0.5), voxels, plan.Sum(p => p.Box.Shape.Count), clock.Elapsed);
     }
 
     /// <summary>Windows <see cref="Run"/> will put through the network for these volumes: what its time depends on.</summary>
     public static long WindowCount(IReadOnlyList<TrainingVolume> volumes, Shape3 window, long maxVoxels)
     {
         var options = Windows(window);
-        return Parts(volumes, maxVoxels).Sum(p => SlidingWindowPredictor.WindowCount(p.Volume.Shape with { Z = p.Sections }, options));
+        return CalibrationSample.Plan([.. volumes.Select(v => v.Shape)], window, maxVoxels)
+            .Sum(p => SlidingWindowPredictor.WindowCount(p.Box.Shape, options));
     }
 
-    /// <summary>How the calibration tiles the data: `cremi generate`'s defaults (50 % overlap, Gaussian blending).</summary>
-    private static SlidingWindowOptions Windows(Shape3 window) => new() { Window = window };
-
-    /// <summary>The sections scored: whole volumes first, then the first sections of the next, up to <paramref name="maxVoxels"/>.</summary>
-    private static IEnumerable<(TrainingVolume Volume, int Sections)> Parts(IReadOnlyList<TrainingVolume> volumes, long maxVoxels)
-    {
-        long voxels = 0;
-        foreach (var volume in volumes)
-        {
-            var sections = (int)Math.Min(volume.Shape.Z, (maxVoxels - voxels) / volume.Shape.SectionSize);
-            if (sections < 1) yield break;
-            voxels += (long)sections * volume.Shape.SectionSize;
-            yield return (volume, sections);
-        }
-    }
+    /// <summary>
+    /// How the calibration tiles the data: `cremi generate`'s defaults (50 % overlap, Gaussian blending), streamed one
+    /// window z-start per block so that a stop keeps every section finished before it (the scores are the same for
+    /// any slab depth).
+    /// </summary>
+    private static SlidingWindowOptions Windows(Shape3 window) => new() { Window = window, SlabDepth = window.Z };
 }

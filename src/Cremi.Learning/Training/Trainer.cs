@@ -175,8 +175,9 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             state = state with { BestF1 = result.BestF1, BestThreshold = result.BestThreshold };
             SaveModel(bestPath, state, judged, resolution, result);
         }
+        using var deadline = clock.CalibrationDeadline();
         var calibration = calibrates
-            ? Calibrate(bestPath, validation, device, options.CalibrationVoxels, cancellationToken)
+            ? Calibrate(bestPath, validation, device, options.CalibrationVoxels, deadline.Token, cancellationToken)
             : null;
         WriteHistory(outputFolder, state, calibration);
         return new TrainingResult(stopReason, step, calibration?.F1 ?? state.BestF1, calibration?.Threshold ?? state.BestThreshold, bestPath,
@@ -185,23 +186,31 @@ public sealed class Trainer(ITrainingObserver? observer = null)
 
     /// <summary>Re-chooses the best model's threshold on generated scores (<see cref="ThresholdCalibration"/>) and saves it in the model.</summary>
     private Calibration? Calibrate(string bestPath, IReadOnlyList<TrainingVolume> validation, Device device, long maxVoxels,
-        CancellationToken cancellationToken)
+        CancellationToken deadline, CancellationToken cancellationToken)
     {
         var (description, module) = ModelFile.Load(bestPath, device);
         using (module)
         {
-            var calibration = ThresholdCalibration.Run(module, description, validation, device, maxVoxels, cancellationToken);
-            if (calibration is null) return null;
+            var calibration = ThresholdCalibration.Run(module, description, validation, device, maxVoxels, deadline, cancellationToken);
+            if (calibration is null)
+            {
+                if (deadline.IsCancellationRequested)
+                    _observer.OnMessage("the time budget ended the threshold calibration before it finished a cleft-holding section: " +
+                                        "the model keeps the threshold of its validation windows");
+                return null;
+            }
             var training = new Dictionary<string, string>(description.Training)
             {
                 ["threshold_source"] = "sliding-window inference over the validation data",
                 ["calibration_f1"] = calibration.F1.ToString("R"),
                 ["calibration_f1_at_0.5"] = calibration.F1AtHalf.ToString("R"),
                 ["calibration_voxels"] = calibration.Voxels.ToString(),
+                ["calibration_planned_voxels"] = calibration.PlannedVoxels.ToString(),
             };
             ModelFile.Save(bestPath, description with { Threshold = calibration.Threshold, Training = training }, module);
             _observer.OnMessage($"threshold {calibration.Threshold:F3} chosen on generated scores of {calibration.Voxels:N0} validation voxels " +
-                                $"(voxel F1 {calibration.F1:F3}; {calibration.F1AtHalf:F3} at 0.5) in {calibration.Elapsed.TotalSeconds:F0} s");
+                                $"(voxel F1 {calibration.F1:F3}; {calibration.F1AtHalf:F3} at 0.5) in {calibration.Elapsed.TotalSeconds:F0} s" +
+                                (calibration.Complete ? "" : $"; the time budget ended it before the {calibration.PlannedVoxels:N0} planned"));
             return calibration;
         }
     }
@@ -263,6 +272,7 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             calibration = calibration is null ? null : new
             {
                 threshold = calibration.Threshold, f1 = calibration.F1, f1_at_half = calibration.F1AtHalf, voxels = calibration.Voxels,
+                planned_voxels = calibration.PlannedVoxels,
                 seconds = calibration.Elapsed.TotalSeconds, warning = calibration.Warning,
             },
             last = state.History.LastOrDefault(),

@@ -7,7 +7,9 @@ namespace Cremi.Learning.Training;
 /// steps stop a reserve before the budget, estimated from the run's own epoch ends: a last epoch end as long as the
 /// latest one, the calibration's windows at 1.25 times its validation's time per window (the calibration also crops,
 /// blends and scores whole sections; on small windows it ran 10-25 % slower per window), and the calibration's own
-/// model and history writes, taken as long as the epoch end's writes (all but its validation). The learning-rate decay follows
+/// model and history writes, taken as long as the epoch end's writes (all but its validation). An estimate from a
+/// machine that then slows down (another job starts) can still fall short, so the calibration also gets a deadline,
+/// the budget's end less those writes, and ends there with what it finished. The learning-rate decay follows
 /// the time left for steps, so it still reaches its floor at the last step. Before the first epoch ends the reserve is
 /// unknown and zero; it never takes more than half the budget, so a budget shorter than its own wrap-up still trains.
 /// </summary>
@@ -18,6 +20,7 @@ public sealed class TrainingClock
 
     private readonly TimeProvider _time;
     private readonly long _start;
+    private TimeSpan _writes;
 
     public TrainingClock(TimeSpan? budget, TimeProvider? time = null)
     {
@@ -48,8 +51,18 @@ public sealed class TrainingClock
     public void RecordEpochEnd(TimeSpan epochEnd, TimeSpan validation, int validationWindows, long calibrationWindows)
     {
         var perWindow = validation / Math.Max(1, validationWindows);
-        var writes = epochEnd - validation; // the model, checkpoint and history saved after the validation
-        var reserve = epochEnd + perWindow * (CalibrationCostPerWindow * calibrationWindows) + writes;
+        _writes = epochEnd - validation; // the model, checkpoint and history saved after the validation
+        var reserve = epochEnd + perWindow * (CalibrationCostPerWindow * calibrationWindows) + _writes;
         Reserve = Budget is { } budget && reserve > budget / 2 ? budget / 2 : reserve;
+    }
+
+    /// <summary>
+    /// A token cancelled when the calibration must end for its writes to end within the budget; never without a budget.
+    /// </summary>
+    public CancellationTokenSource CalibrationDeadline()
+    {
+        if (Budget is not { } budget) return new CancellationTokenSource();
+        var left = budget - Elapsed - _writes;
+        return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time);
     }
 }

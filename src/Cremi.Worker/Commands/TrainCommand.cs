@@ -48,7 +48,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         table.AddRow("steps", $"{result.Steps:N0} in {result.Elapsed:hh\\:mm\\:ss}");
         table.AddRow(result.Calibration is null ? "best validation F1 (windows)" : "validation F1 (as generated)",
             $"{result.BestF1:F4} at threshold {result.BestThreshold:F3}" +
-            (result.Calibration is { } c ? $" over {c.Voxels:N0} voxels ({c.F1AtHalf:F4} at 0.5)" : ""));
+            (result.Calibration is { } c ? $" over {c.Voxels:N0} voxels{(c.Complete ? "" : $" of {c.PlannedVoxels:N0} (cut by the time budget)")} ({c.F1AtHalf:F4} at 0.5)" : ""));
         table.AddRow("model", Markup.Escape(result.BestModelPath));
         table.AddRow("checkpoint", Markup.Escape(result.LastCheckpointPath));
         table.AddRow("history", Markup.Escape($"{Path.Combine(settings.Output, "history.csv")}, metrics.json, {plotPath}"));

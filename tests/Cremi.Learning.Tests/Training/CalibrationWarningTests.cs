@@ -4,7 +4,7 @@ namespace Cremi.Learning.Tests.Training;
 
 public sealed class CalibrationWarningTests
 {
-    private static Calibration At(double threshold) => new(threshold, 0.58, 0.51, 1_000_000, TimeSpan.FromSeconds(3));
+    private static Calibration At(double threshold) => new(threshold, 0.58, 0.51, 1_000_000, 1_000_000, TimeSpan.FromSeconds(3));
 
     [Theory]
     [InlineData(0.00390625, "0.004", "under-confident")] // what two thin-volume models of 2026-11-27 shipped with

@@ -70,4 +70,32 @@ public sealed class TrainingClockTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(clock.StepsSpent);
     }
+
+    [Fact]
+    public void The_calibration_deadline_is_the_budgets_end_less_the_writes_after_it()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new TrainingClock(TimeSpan.FromMinutes(15), time);
+        clock.RecordEpochEnd(TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(6.4), 64, 147); // writes: 0.6 s
+        time.Advance(TimeSpan.FromMinutes(14.5));
+        using var deadline = clock.CalibrationDeadline();
+        time.Advance(TimeSpan.FromSeconds(29.3));
+        Assert.False(deadline.IsCancellationRequested);
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(deadline.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void A_calibration_after_the_budget_is_spent_has_no_time_and_one_without_a_budget_never_ends()
+    {
+        var time = new FakeTimeProvider();
+        var late = new TrainingClock(TimeSpan.FromSeconds(10), time);
+        time.Advance(TimeSpan.FromSeconds(12));
+        using (var deadline = late.CalibrationDeadline()) Assert.True(deadline.IsCancellationRequested);
+
+        var open = new TrainingClock(null, time);
+        using var none = open.CalibrationDeadline();
+        time.Advance(TimeSpan.FromDays(3));
+        Assert.False(none.IsCancellationRequested);
+    }
 }
