@@ -21,6 +21,9 @@ public sealed class ScoreHistogram
         }
     }
 
+    /// <summary>Cleft voxels counted so far (none: no F1 to maximise).</summary>
+    public long CleftVoxels => _cleft.Sum();
+
     /// <summary>Voxel counts at "score ≥ threshold means cleft".</summary>
     public (long Tp, long Fp, long Fn, long Tn) Confusion(double threshold)
     {

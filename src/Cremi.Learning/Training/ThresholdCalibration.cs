@@ -1,4 +1,5 @@
 using Cremi.Core.Augmentation;
+using Cremi.Core.Sampling;
 using Cremi.Core.Training;
 using Cremi.Core.Volumes;
 using Cremi.Learning.Inference;
@@ -53,9 +54,9 @@ public static class ThresholdCalibration
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var predictor = new SlidingWindowPredictor(new WindowModel(module, description.Spec.OutputsLogits, description.Target, device),
             Windows(description.Window));
-        var plan = CalibrationSample.Plan([.. volumes.Select(v => v.Shape)], description.Window, maxVoxels);
+        var plan = Plan(volumes, description.Window, maxVoxels);
         var histogram = new ScoreHistogram();
-        long voxels = 0, clefts = 0;
+        long voxels = 0;
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, cancellationToken);
         try
         {
@@ -72,7 +73,6 @@ public static class ThresholdCalibration
                         var range = new Range(z0 * section, z0 * section + finished.Length);
                         histogram.Add(finished, isCleft.AsSpan(range), keep.AsSpan(range));
                         voxels += finished.Length;
-                        clefts += isCleft.AsSpan(range).Count(true);
                     }, windowsDone, either.Token);
             }
         }
@@ -80,7 +80,7 @@ public static class ThresholdCalibration
         {
             // The budget is spent: the sections finished so far are scored as generate scores them; keep them.
         }
-        if (clefts == 0) return null;
+        if (histogram.CleftVoxels == 0) return null;
         var (threshold, f1) = histogram.BestThreshold();
         return new Calibration(threshold, f1, histogram.F1(0.5), voxels, plan.Sum(p => p.Box.Shape.Count), clock.Elapsed);
     }
@@ -89,9 +89,11 @@ public static class ThresholdCalibration
     public static long WindowCount(IReadOnlyList<TrainingVolume> volumes, Shape3 window, long maxVoxels)
     {
         var options = Windows(window);
-        return CalibrationSample.Plan([.. volumes.Select(v => v.Shape)], window, maxVoxels)
-            .Sum(p => SlidingWindowPredictor.WindowCount(p.Box.Shape, options));
+        return Plan(volumes, window, maxVoxels).Sum(p => SlidingWindowPredictor.WindowCount(p.Box.Shape, options));
     }
+
+    private static IReadOnlyList<(int Volume, Window Box)> Plan(IReadOnlyList<TrainingVolume> volumes, Shape3 window, long maxVoxels) =>
+        CalibrationSample.Plan([.. volumes.Select(v => v.Shape)], window, maxVoxels);
 
     /// <summary>
     /// How the calibration tiles the data: `cremi generate`'s defaults (50 % overlap, Gaussian blending), streamed one

@@ -175,9 +175,8 @@ public sealed class Trainer(ITrainingObserver? observer = null)
             state = state with { BestF1 = result.BestF1, BestThreshold = result.BestThreshold };
             SaveModel(bestPath, state, judged, resolution, result);
         }
-        using var deadline = clock.CalibrationDeadline();
         var calibration = calibrates
-            ? Calibrate(bestPath, validation, device, options.CalibrationVoxels, deadline.Token, cancellationToken)
+            ? Calibrate(bestPath, validation, device, options.CalibrationVoxels, clock, cancellationToken)
             : null;
         WriteHistory(outputFolder, state, calibration);
         return new TrainingResult(stopReason, step, calibration?.F1 ?? state.BestF1, calibration?.Threshold ?? state.BestThreshold, bestPath,
@@ -186,12 +185,13 @@ public sealed class Trainer(ITrainingObserver? observer = null)
 
     /// <summary>Re-chooses the best model's threshold on generated scores (<see cref="ThresholdCalibration"/>) and saves it in the model.</summary>
     private Calibration? Calibrate(string bestPath, IReadOnlyList<TrainingVolume> validation, Device device, long maxVoxels,
-        CancellationToken deadline, CancellationToken cancellationToken)
+        TrainingClock clock, CancellationToken cancellationToken)
     {
+        using var deadline = clock.CalibrationDeadline();
         var (description, module) = ModelFile.Load(bestPath, device);
         using (module)
         {
-            var calibration = ThresholdCalibration.Run(module, description, validation, device, maxVoxels, deadline, cancellationToken);
+            var calibration = ThresholdCalibration.Run(module, description, validation, device, maxVoxels, deadline.Token, cancellationToken);
             if (calibration is null)
             {
                 if (deadline.IsCancellationRequested)

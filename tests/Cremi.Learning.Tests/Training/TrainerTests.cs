@@ -186,12 +186,8 @@ public sealed class TrainerTests : IDisposable
         // good share of the budget: the steps must stop early enough for it to end within the budget (without that,
         // 14.0 s of a 12 s budget with a calibration of 1.9 s). On a machine that slows down after the estimate (CI runs
         // two test assemblies on 2 cores: a calibration of 14.5 s once), the calibration's deadline holds the budget.
-        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
-        var validation = new[] { Bars("b", new Shape3(20, 224, 224), 2) };
         var budget = TimeSpan.FromSeconds(15);
-        var options = SmallRun(epochs: 100) with { StepsPerEpoch = 15, TimeBudget = budget, ValidationWindows = 32 };
-        var transcript = new Transcript();
-        var result = new Trainer(transcript).Run(train, validation, SmallNet(), options, "minmax", _folder);
+        var (result, transcript) = RunWithBudget(Bars("b", new Shape3(20, 224, 224), 2), budget);
 
         Assert.Equal("time budget reached", result.StopReason);
         Assert.True(result.Calibration is not null, $"no calibration:\n{transcript}");
@@ -205,18 +201,15 @@ public sealed class TrainerTests : IDisposable
     {
         // 3,211 calibration windows (about 10 s here) against a reserve of at most half of a 15 s budget; a cleft in every
         // pair of sections, so that the sections finished by the deadline (those of a window z-start, 0.5 s, at least) hold some.
-        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
-        var validation = new[] { Bars("b", new Shape3(40, 224, 224), 2, everySection: true) };
+        var validation = Bars("b", new Shape3(40, 224, 224), 2, everySection: true);
         var budget = TimeSpan.FromSeconds(15);
-        var options = SmallRun(epochs: 100) with { StepsPerEpoch = 15, TimeBudget = budget, ValidationWindows = 32 };
-        var transcript = new Transcript();
-        var result = new Trainer(transcript).Run(train, validation, SmallNet(), options, "minmax", _folder);
+        var (result, transcript) = RunWithBudget(validation, budget);
 
         Assert.True(result.Calibration is not null, $"no calibration:\n{transcript}");
         var calibration = result.Calibration!;
         Assert.False(calibration.Complete);
         Assert.InRange(calibration.Voxels, 224 * 224, calibration.PlannedVoxels - 1);
-        Assert.Equal(validation[0].Shape.Count, calibration.PlannedVoxels);
+        Assert.Equal(validation.Shape.Count, calibration.PlannedVoxels);
         Assert.True(result.Elapsed <= budget * 1.1, $"the run took {result.Elapsed.TotalSeconds:F1} s of a {budget.TotalSeconds} s budget (calibration {calibration.Elapsed.TotalSeconds:F1} s):\n{transcript}");
         var (description, model) = ModelFile.Load(result.BestModelPath, CPU);
         using (model)
@@ -225,6 +218,15 @@ public sealed class TrainerTests : IDisposable
             Assert.Equal(calibration.Voxels.ToString(), description.Training["calibration_voxels"]);
             Assert.Equal(calibration.PlannedVoxels.ToString(), description.Training["calibration_planned_voxels"]);
         }
+    }
+
+    /// <summary>A budgeted run of 15-step epochs with 32 validation windows each, validated on <paramref name="validation"/>.</summary>
+    private (TrainingResult Result, Transcript Transcript) RunWithBudget(TrainingVolume validation, TimeSpan budget)
+    {
+        var train = new[] { Bars("a", new Shape3(8, 64, 64), 1) };
+        var options = SmallRun(epochs: 100) with { StepsPerEpoch = 15, TimeBudget = budget, ValidationWindows = 32 };
+        var transcript = new Transcript();
+        return (new Trainer(transcript).Run(train, [validation], SmallNet(), options, "minmax", _folder), transcript);
     }
 
     [Fact]
